@@ -1,0 +1,84 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Targets follow the pipeline: model → driver contract → vendor protocols (pure) → capture/replay,
+// serial transport → runtime (pipeline, bus, sinks) → `bedside` executable.
+// Vendor protocol targets depend only on the model and the driver contract, so they build in seconds.
+let package = Package(
+    name: "BedsideBridge",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "bedside", targets: ["bedside"]),
+        .library(name: "BedsideModel", targets: ["BedsideModel"]),
+        .library(name: "BedsideDriver", targets: ["BedsideDriver"]),
+        .library(name: "BedsideRuntime", targets: ["BedsideRuntime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+    ],
+    targets: [
+        // The normalized reading model and the feed's JSON encoding.
+        .target(name: "BedsideModel"),
+        // The sans-IO driver contract every vendor protocol implements.
+        .target(name: "BedsideDriver", dependencies: ["BedsideModel"]),
+
+        // Vendor protocols: pure state machines plus their device simulators.
+        .target(
+            name: "GEDatex",
+            dependencies: ["BedsideModel", "BedsideDriver"],
+            plugins: ["ProtocolTablesPlugin"]
+        ),
+        .target(
+            name: "IntelliVue",
+            dependencies: ["BedsideModel", "BedsideDriver"],
+            plugins: ["ProtocolTablesPlugin"]
+        ),
+
+        // Capture files, importers/exporters and the offline replay harness (no I/O framework).
+        .target(name: "BedsideCapture", dependencies: ["BedsideModel", "BedsideDriver"]),
+        // Real termios serial ports and pseudo-terminals, integrated with SwiftNIO.
+        .target(
+            name: "BedsideSerial",
+            dependencies: [
+                "BedsideModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // One pipeline per port: transport → driver → bus → sinks; driver catalog; live replay.
+        .target(
+            name: "BedsideRuntime",
+            dependencies: [
+                "BedsideModel", "BedsideDriver", "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        .executableTarget(
+            name: "bedside",
+            dependencies: [
+                "BedsideRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // Build-time embedding of Protocols/<vendor>/*.tsv mapping tables into the driver binaries.
+        .executableTarget(name: "ProtocolTableGen"),
+        .plugin(name: "ProtocolTablesPlugin", capability: .buildTool(), dependencies: ["ProtocolTableGen"]),
+
+        .testTarget(name: "BedsideModelTests", dependencies: ["BedsideModel"]),
+        .testTarget(name: "GEDatexTests", dependencies: ["GEDatex", "BedsideDriver", "BedsideModel", "BedsideCapture"]),
+        .testTarget(name: "IntelliVueTests", dependencies: ["IntelliVue", "BedsideDriver", "BedsideModel", "BedsideCapture"]),
+        .testTarget(name: "BedsideCaptureTests", dependencies: ["BedsideCapture", "BedsideModel", "BedsideDriver"]),
+        .testTarget(name: "BedsideSerialTests", dependencies: ["BedsideSerial"]),
+        .testTarget(name: "BedsideRuntimeTests", dependencies: ["BedsideRuntime", "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,51 @@
+import BedsideModel
+
+/// Names drivers and their simulators, so the command line, captures and configuration can refer
+/// to a protocol by its registry name (`ge-datex`, `intellivue`).
+public struct DriverRegistry: Sendable {
+    public let drivers: [any DeviceDriver.Type]
+    public let simulators: [any DeviceSimulator.Type]
+
+    public init(drivers: [any DeviceDriver.Type], simulators: [any DeviceSimulator.Type] = []) {
+        self.drivers = drivers
+        self.simulators = simulators
+    }
+
+    public var names: [String] { drivers.map { $0.descriptor.name } }
+
+    public func driverType(named name: String) throws(DriverRegistryError) -> any DeviceDriver.Type {
+        guard let t = drivers.first(where: { $0.descriptor.name == name }) else {
+            throw .unknownDriver(name, known: names)
+        }
+        return t
+    }
+
+    public func makeDriver(named name: String, configuration: DriverConfiguration = .init())
+        throws(DriverRegistryError) -> any DeviceDriver
+    {
+        try driverType(named: name).init(configuration: configuration)
+    }
+
+    public func makeSimulator(named name: String, configuration: SimulatorConfiguration = .init())
+        throws(DriverRegistryError) -> any DeviceSimulator
+    {
+        guard let t = simulators.first(where: { $0.driverName == name }) else {
+            throw .noSimulator(name, known: simulators.map { $0.driverName })
+        }
+        return t.init(configuration: configuration)
+    }
+}
+
+public enum DriverRegistryError: Error, CustomStringConvertible, Equatable {
+    case unknownDriver(String, known: [String])
+    case noSimulator(String, known: [String])
+
+    public var description: String {
+        switch self {
+        case .unknownDriver(let n, let known):
+            "no driver named '\(n)'; use one of: \(known.joined(separator: ", ")) (`bedside drivers` lists them)"
+        case .noSimulator(let n, let known):
+            "no simulator for '\(n)'; simulators exist for: \(known.joined(separator: ", "))"
+        }
+    }
+}

@@ -1,0 +1,119 @@
+/// An exact decimal number: `mantissa × 10^exponent`.
+///
+/// Devices send scaled integers (GE: `9665` with scale 0.01) or decimal floats (IntelliVue
+/// FLOAT-Type: 24-bit mantissa, base-10 exponent). Keeping the pair instead of a `Double` means a
+/// value is never rounded on its way to the feed: `96.65` is written as `96.65`, not
+/// `96.65000000000001`.
+public struct DecimalValue: Hashable, Sendable {
+    public var mantissa: Int64
+    public var exponent: Int8
+
+    public init(mantissa: Int64, exponent: Int8 = 0) {
+        self.mantissa = mantissa
+        self.exponent = exponent
+    }
+
+    /// `raw` scaled by `10^exponent`, e.g. `DecimalValue(raw: 9665, exponent: -2)` = 96.65.
+    public init(raw: Int, exponent: Int8) {
+        self.init(mantissa: Int64(raw), exponent: exponent)
+    }
+
+    /// The nearest `Double` (for arithmetic and display only; the feed uses the exact text).
+    public var doubleValue: Double {
+        var v = Double(mantissa)
+        if exponent >= 0 {
+            for _ in 0..<Int(exponent) { v *= 10 }
+        } else {
+            var d = 1.0
+            for _ in 0..<Int(-exponent) { d *= 10 }
+            v /= d
+        }
+        return v
+    }
+
+    /// The same number with trailing zeros of the mantissa folded into the exponent
+    /// (`9600e-2` → `96`); equal values compare equal after normalizing.
+    public var normalized: DecimalValue {
+        guard mantissa != 0 else { return DecimalValue(mantissa: 0, exponent: 0) }
+        var m = mantissa, e = exponent
+        while m % 10 == 0, e < Int8.max { m /= 10; e += 1 }
+        return DecimalValue(mantissa: m, exponent: e)
+    }
+
+    /// Exact JSON/text form: `96.65`, `-0.01`, `37`, `1200` (never exponent notation).
+    public var text: String {
+        var out = [UInt8]()
+        appendText(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public func appendText(to out: inout [UInt8]) {
+        let negative = mantissa < 0
+        var digits = [UInt8]()
+        var m = mantissa.magnitude
+        repeat {
+            digits.append(UInt8(48 + m % 10))
+            m /= 10
+        } while m > 0
+        digits.reverse()
+        if negative { out.append(UInt8(ascii: "-")) }
+        if exponent >= 0 {
+            out.append(contentsOf: digits)
+            if mantissa != 0 { for _ in 0..<Int(exponent) { out.append(48) } }
+            return
+        }
+        let fractionDigits = Int(-exponent)
+        if digits.count <= fractionDigits {
+            out.append(48)
+            out.append(UInt8(ascii: "."))
+            for _ in 0..<(fractionDigits - digits.count) { out.append(48) }
+            out.append(contentsOf: digits)
+        } else {
+            out.append(contentsOf: digits[..<(digits.count - fractionDigits)])
+            out.append(UInt8(ascii: "."))
+            out.append(contentsOf: digits[(digits.count - fractionDigits)...])
+        }
+    }
+}
+
+extension DecimalValue: CustomStringConvertible {
+    public var description: String { text }
+}
+
+extension DecimalValue: Comparable {
+    public static func < (lhs: DecimalValue, rhs: DecimalValue) -> Bool {
+        lhs.doubleValue < rhs.doubleValue
+    }
+}
+
+extension DecimalValue: ExpressibleByIntegerLiteral {
+    public init(integerLiteral value: Int64) { self.init(mantissa: value, exponent: 0) }
+}
+
+extension DecimalValue {
+    /// Parses plain decimal text such as `96.65`, `-0.01` or `37` exactly.
+    public init?(_ text: String) {
+        var mantissa: Int64 = 0
+        var exponent: Int8 = 0
+        var negative = false
+        var seenDot = false
+        var seenDigit = false
+        for (i, c) in text.utf8.enumerated() {
+            switch c {
+            case UInt8(ascii: "-") where i == 0: negative = true
+            case UInt8(ascii: "+") where i == 0: break
+            case UInt8(ascii: ".") where !seenDot: seenDot = true
+            case 48...57:
+                let (mul, o1) = mantissa.multipliedReportingOverflow(by: 10)
+                let (sum, o2) = mul.addingReportingOverflow(Int64(c - 48))
+                guard !o1, !o2 else { return nil }
+                mantissa = sum
+                seenDigit = true
+                if seenDot { exponent -= 1 }
+            default: return nil
+            }
+        }
+        guard seenDigit else { return nil }
+        self.init(mantissa: negative ? -mantissa : mantissa, exponent: exponent)
+    }
+}

@@ -1,0 +1,2 @@
+// The GE driver lives in this target.
+let _embeddedCheck = EmbeddedProtocolTables.files.count

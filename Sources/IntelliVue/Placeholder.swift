@@ -1,0 +1,1 @@
+// The IntelliVue driver lives in this target.
