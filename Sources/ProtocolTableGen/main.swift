@@ -11,7 +11,9 @@ guard arguments.count >= 3 else {
 let folder = arguments[2]
 var source = "// Generated at build time from Protocols/\(folder)/*.tsv. Do not edit.\n"
 source += "enum EmbeddedProtocolTables {\n    static let files: [String: String] = [\n"
-for path in arguments.dropFirst(3) {
+let tables = arguments.dropFirst(3)
+if tables.isEmpty { source += "        :\n" }
+for path in tables {
     let url = URL(fileURLWithPath: path)
     let text = try String(contentsOf: url, encoding: .utf8)
     var hashes = "#"
