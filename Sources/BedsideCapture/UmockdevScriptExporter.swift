@@ -50,15 +50,14 @@ public struct UmockdevScriptExporter: Sendable {
             } else {
                 ms = 0
             }
-            let delay = max(ms - previousMs, 0)
-            previousMs = max(ms, previousMs)
             if chunk.bytes.first == 0x20 {
                 guard let last = lines.last, last.op == op else { throw .leadingSpace(chunkIndex: index) }
+                // The joined bytes go out with the earlier line; the next delay counts from that line.
                 lines[lines.count - 1].data += chunk.bytes
-                // The joined bytes go out with the earlier line; keep the delay for the next one.
                 continue
             }
-            lines.append((op, delay, chunk.bytes))
+            lines.append((op, max(ms - previousMs, 0), chunk.bytes))
+            previousMs = max(ms, previousMs)
         }
         for line in lines {
             out.append(line.op)
