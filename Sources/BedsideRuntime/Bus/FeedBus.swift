@@ -40,6 +40,9 @@ public final class FeedBus: Sendable {
         return FeedSource(bus: self, index: id)
     }
 
+    /// How many subscriptions are live.
+    public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
+
     /// The last `seq` handed out (0 before the first record).
     public var lastSeq: UInt64 { state.withLock { $0.seq } }
 
