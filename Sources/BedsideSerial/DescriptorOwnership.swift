@@ -1,0 +1,32 @@
+import Glibc
+import NIOCore
+import NIOPosix
+
+/// Who owns a descriptor: us (open), SwiftNIO (handed over; NIO closes it), or nobody (closed).
+enum DescriptorOwnership: Sendable {
+    case open(CInt)
+    case handedToEventLoop(CInt)
+    case closed
+
+    var descriptor: CInt {
+        switch self {
+        case .open(let fd), .handedToEventLoop(let fd): fd
+        case .closed: -1
+        }
+    }
+}
+
+enum EventLoopChannels {
+    /// Wraps a non-blocking tty descriptor in a `NIOAsyncChannel`; NIO owns it from here on and
+    /// closes it when the channel closes.
+    static func make(descriptor fd: CInt, group: any EventLoopGroup) async throws
+        -> NIOAsyncChannel<ByteBuffer, ByteBuffer>
+    {
+        try await NIOPipeBootstrap(group: group)
+            .takingOwnershipOfDescriptor(inputOutput: fd) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+    }
+}
