@@ -1,0 +1,59 @@
+import ArgumentParser
+import BedsideModel
+import BedsideRuntime
+import Logging
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Drive a real serial port and print the device's readings.",
+        discussion: """
+            Opens PORT with the driver's line settings (override with --baud, --parity, …), runs the
+            protocol and prints the normalized feed until Ctrl-C (or --seconds). On Ctrl-C the driver
+            sends its stop request and the capture, if any, is completed before exit.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The serial port, e.g. /dev/ttyUSB0 or /dev/serial/by-id/….")
+    var port: String
+    @OptionGroup var driverOptions: DriverOptions
+    @OptionGroup var line: SerialLineOptions
+    @Option(help: "Also record the session to this capture file (.bbcap).")
+    var capture: String?
+    @Option(help: "Output format: ndjson or table (default: table on a terminal, ndjson otherwise).")
+    var format: FeedFormat?
+    @Option(help: "Stop by itself after this many seconds.")
+    var seconds: Double?
+    @Option(help: "Where the device is (e.g. chair-3); carried in every record.")
+    var location: String?
+
+    func run() async throws {
+        global.bootstrap()
+        try await reportingErrors {
+            let logger = Logger(label: "bedside.run")
+            let driverType = try DriverCatalog.registry.driverType(named: driverOptions.driver)
+            let settings = try line.settings(defaults: driverType.descriptor.defaultSerialSettings)
+            let clock = BridgeClock()
+            let bus = FeedBus()
+            let subscription = bus.subscribe(name: "stdout")
+            let recorder = try capture.map {
+                try makeCaptureRecorder(path: $0, driver: driverType.descriptor.name, settings: settings, port: port,
+                                        clock: clock)
+            }
+            let opened = try await openPort(
+                path: port, driverType: driverType, configuration: try driverOptions.configuration(),
+                settings: settings, location: location, bus: bus, clock: clock, recorder: recorder)
+            logger.notice("running \(driverType.descriptor.name) on \(port) at \(settings.summary)")
+            let summaries = try await runBridge(
+                ports: [opened], bus: bus, subscription: subscription,
+                format: format ?? (Console.stdoutIsTerminal ? .table : .ndjson),
+                clock: clock, seconds: seconds, logger: logger)
+            if let capture { Console.note("capture written to \(capture)") }
+            if let summary = summaries.first, case .portError(let text) = summary.endReason {
+                throw CommandFailure("\(port): \(text); check the cable and adapter, then run again")
+            }
+            if let summary = summaries.first, summary.endReason == .endOfFile {
+                throw CommandFailure("\(port) hung up (adapter unplugged?); plug it back in and run again")
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import BedsideDriver
+import BedsideModel
+import BedsideRuntime
+import BedsideSerial
+import Logging
+
+/// A device simulator running on the controller side of a fresh pseudo-terminal.
+struct SimulatedDevice: Sendable {
+    let driverName: String
+    let terminal: PseudoTerminal
+    let host: SimulatorHost
+    let channel: NIOAsyncChannelOfBytes
+
+    /// The tty a bridge opens to talk to the simulated device.
+    var devicePath: String { terminal.devicePath }
+
+    static func start(driver name: String, configuration: SimulatorConfiguration, clock: BridgeClock) async throws
+        -> SimulatedDevice
+    {
+        let registry = DriverCatalog.registry
+        let simulator = try registry.makeSimulator(named: name, configuration: configuration)
+        let settings = try registry.driverType(named: name).descriptor.defaultSerialSettings
+        let terminal = try PseudoTerminal.open(settings: settings)
+        do {
+            let channel = try await terminal.makeAsyncChannel()
+            var logger = Logger(label: "bedside.simulator")
+            logger[metadataKey: "simulator"] = "\(name)"
+            logger[metadataKey: "tty"] = "\(terminal.devicePath)"
+            let host = SimulatorHost(simulator: simulator, clock: clock, logger: logger)
+            return SimulatedDevice(driverName: name, terminal: terminal, host: host, channel: channel)
+        } catch {
+            terminal.close()
+            throw error
+        }
+    }
+
+    /// Runs the simulator until ``stop()``; then closes the pseudo-terminal.
+    func run() async throws -> SimulatorHost.Summary {
+        defer { terminal.close() }
+        return try await host.run(on: channel)
+    }
+
+    func stop() { host.stop() }
+}
