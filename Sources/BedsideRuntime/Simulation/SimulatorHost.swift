@@ -22,14 +22,19 @@ public final class SimulatorHost: Sendable {
     private let simulator: any DeviceSimulator
     private let clock: BridgeClock
     private let logger: Logger
+    private let onTransmit: (@Sendable (Int) -> Void)?
     private let events: AsyncStream<PortEvent>
     private let eventSink: AsyncStream<PortEvent>.Continuation
 
+    /// - Parameter onTransmit: called with the byte count just before each write to the channel
+    ///   (benchmarks use it to time a frame from the device's write to the bus subscriber).
     public init(simulator: any DeviceSimulator, clock: BridgeClock,
-                logger: Logger = Logger(label: "bedside.simulator")) {
+                logger: Logger = Logger(label: "bedside.simulator"),
+                onTransmit: (@Sendable (Int) -> Void)? = nil) {
         self.simulator = simulator
         self.clock = clock
         self.logger = logger
+        self.onTransmit = onTransmit
         (events, eventSink) = AsyncStream<PortEvent>.makeStream()
     }
 
@@ -64,6 +69,7 @@ public final class SimulatorHost: Sendable {
         func drain() {
             if !output.transmit.isEmpty {
                 summary.bytesSent += output.transmit.count
+                onTransmit?(output.transmit.count)
                 channel.writeAndFlush(ByteBuffer(bytes: output.transmit)).whenFailure { sink.yield(.writeFailed($0)) }
             }
             timer.arm(output.nextDeadline)
