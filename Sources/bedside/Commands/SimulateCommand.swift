@@ -20,23 +20,45 @@ struct SimulateCommand: AsyncParsableCommand {
     var seed: UInt64 = 1
     @Option(name: .customLong("option"), parsing: .singleValue, help: "Simulator option key=value (repeatable).")
     var options: [String] = []
+    @Option(help: "How many independent devices to simulate, each on its own tty (one path per line).")
+    var count: Int = 1
 
     func run() async throws {
         global.bootstrap()
         try await reportingErrors {
             guard speed > 0 else { throw CommandFailure("--speed must be greater than 0") }
-            let config = SimulatorConfiguration(seed: seed, scenarioSpeed: speed, options: try parseOptions(options))
-            let device = try await SimulatedDevice.start(driver: driver, configuration: config, clock: BridgeClock())
-            Console.out(device.devicePath)
-            Console.note("simulating \(driver) on \(device.devicePath); Ctrl-C to stop")
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            guard count >= 1 else { throw CommandFailure("--count must be at least 1") }
+            let parsed = try parseOptions(options)
+            let clock = BridgeClock()
+            var devices: [SimulatedDevice] = []
+            do {
+                for i in 0..<count {
+                    let config = SimulatorConfiguration(seed: seed &+ UInt64(i), scenarioSpeed: speed, options: parsed)
+                    devices.append(try await SimulatedDevice.start(driver: driver, configuration: config, clock: clock))
+                }
+            } catch {
+                devices.forEach { $0.terminal.close() }
+                throw error
+            }
+            for device in devices { Console.out(device.devicePath) }
+            Console.note("simulating \(count == 1 ? "" : "\(count) × ")\(driver) on "
+                + (count == 1 ? devices[0].devicePath : "the ttys above") + "; Ctrl-C to stop")
+            let all = devices
+            try await withThrowingTaskGroup(of: String?.self) { group in
                 group.addTask {
                     for await _ in ShutdownSignals.stream() { break }
-                    device.stop()
+                    all.forEach { $0.stop() }
+                    return nil
                 }
-                let summary = try await device.run()
+                for device in all {
+                    group.addTask { try await device.run().endedBy.map { "\(device.devicePath): \($0)" } }
+                }
+                var failures: [String] = []
+                for _ in 0..<all.count {
+                    if let failure = try await group.next() ?? nil { failures.append(failure) }
+                }
                 group.cancelAll()
-                if let why = summary.endedBy { throw CommandFailure("the simulator stopped: \(why)") }
+                if let first = failures.first { throw CommandFailure("the simulator stopped: \(first)") }
             }
         }
     }

@@ -17,8 +17,13 @@ struct SimulatedDevice: Sendable {
     static func start(driver name: String, configuration: SimulatorConfiguration, clock: BridgeClock) async throws
         -> SimulatedDevice
     {
+        let simulator = try DriverCatalog.registry.makeSimulator(named: name, configuration: configuration)
+        return try await start(driver: name, simulator: simulator, clock: clock)
+    }
+
+    static func start(driver name: String, simulator: any DeviceSimulator, clock: BridgeClock,
+                      onTransmit: (@Sendable (Int) -> Void)? = nil) async throws -> SimulatedDevice {
         let registry = DriverCatalog.registry
-        let simulator = try registry.makeSimulator(named: name, configuration: configuration)
         let settings = try registry.driverType(named: name).descriptor.defaultSerialSettings
         let terminal = try PseudoTerminal.open(settings: settings)
         do {
@@ -26,7 +31,7 @@ struct SimulatedDevice: Sendable {
             var logger = Logger(label: "bedside.simulator")
             logger[metadataKey: "simulator"] = "\(name)"
             logger[metadataKey: "tty"] = "\(terminal.devicePath)"
-            let host = SimulatorHost(simulator: simulator, clock: clock, logger: logger)
+            let host = SimulatorHost(simulator: simulator, clock: clock, logger: logger, onTransmit: onTransmit)
             return SimulatedDevice(driverName: name, terminal: terminal, host: host, channel: channel)
         } catch {
             terminal.close()
