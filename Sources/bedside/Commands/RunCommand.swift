@@ -1,6 +1,7 @@
 import ArgumentParser
 import BedsideModel
 import BedsideRuntime
+import BedsideSerial
 import Logging
 
 struct RunCommand: AsyncParsableCommand {
@@ -25,6 +26,8 @@ struct RunCommand: AsyncParsableCommand {
     var seconds: Double?
     @Option(help: "Where the device is (e.g. chair-3); carried in every record.")
     var location: String?
+    @Flag(inversion: .prefixedNo, help: "Reopen the port and restart the session after a hang-up or port error.")
+    var reconnect = true
 
     func run() async throws {
         global.bootstrap()
@@ -39,20 +42,41 @@ struct RunCommand: AsyncParsableCommand {
                 try makeCaptureRecorder(path: $0, driver: driverType.descriptor.name, settings: settings, port: port,
                                         clock: clock)
             }
-            let opened = try await openPort(
-                path: port, driverType: driverType, configuration: try driverOptions.configuration(),
+            let configuration = try driverOptions.configuration()
+            // The first open happens here so that a wrong path or missing permission fails at once,
+            // with the reason; later reopenings (after a hang-up) are retried by the supervisor.
+            let first = try await openPort(
+                path: port, driverType: driverType, configuration: configuration,
                 settings: settings, location: location, bus: bus, clock: clock, recorder: recorder)
+            let runnable: any RunnablePort
+            if reconnect {
+                let firstChannel = Locked(Optional(first.channel))
+                let path = port
+                runnable = PortSupervisor(
+                    source: first.source, clock: clock, recorder: recorder, logger: logger,
+                    makeDriver: { driverType.init(configuration: configuration) },
+                    open: {
+                        if let channel = firstChannel.take() { return channel }
+                        return try await SerialPort.open(path: path, options: SerialPortOptions(settings: settings))
+                            .makeAsyncChannel()
+                    })
+            } else {
+                runnable = first
+            }
             logger.notice("running \(driverType.descriptor.name) on \(port) at \(settings.summary)")
             let summaries = try await runBridge(
-                ports: [opened], bus: bus, subscription: subscription,
+                ports: [runnable], bus: bus, subscription: subscription,
                 format: format ?? (Console.stdoutIsTerminal ? .table : .ndjson),
                 clock: clock, seconds: seconds, logger: logger)
             if let capture { Console.note("capture written to \(capture)") }
-            if let summary = summaries.first, case .portError(let text) = summary.endReason {
-                throw CommandFailure("\(port): \(text); check the cable and adapter, then run again")
-            }
-            if let summary = summaries.first, summary.endReason == .endOfFile {
-                throw CommandFailure("\(port) hung up (adapter unplugged?); plug it back in and run again")
+            if !reconnect, let summary = summaries.last {
+                switch summary.endReason {
+                case .stopped: break
+                case .portError(let text):
+                    throw CommandFailure("\(port): \(text); check the cable and adapter, then run again")
+                case .endOfFile:
+                    throw CommandFailure("\(port) hung up (adapter unplugged?); plug it back in and run again")
+                }
             }
         }
     }

@@ -5,20 +5,42 @@ import NIOCore
 
 typealias NIOAsyncChannelOfBytes = NIOAsyncChannel<ByteBuffer, ByteBuffer>
 
-/// A port ready to run: its pipeline and the channel it runs on.
-struct OpenedPort: Sendable {
+/// Something that runs sessions on a port until stopped.
+protocol RunnablePort: Sendable {
+    /// Runs until stopped or the port ends for good; returns the summary of each session.
+    func runSessions() async -> [PortPipeline.Summary]
+    func stop()
+}
+
+/// A port ready to run once: its pipeline and the channel it runs on.
+struct OpenedPort: RunnablePort {
     var pipeline: PortPipeline
     var channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+    var source: FeedSource
+    var logger = Logger(label: "bedside.pipeline")
+
+    func runSessions() async -> [PortPipeline.Summary] {
+        do { return [try await pipeline.run(on: channel)] } catch {
+            logger.error("the session failed: \(error)")
+            return []
+        }
+    }
+
+    func stop() { pipeline.stop() }
+}
+
+extension PortSupervisor: RunnablePort {
+    func runSessions() async -> [PortPipeline.Summary] { await run() }
 }
 
 /// Runs pipelines with the feed on stdout until every pipeline ended, stopping them all on
 /// SIGINT/SIGTERM, after `seconds`, or when stdout goes away. Returns each pipeline's summary
-/// (in the order given).
+/// (in port order).
 func runBridge(
-    ports: [OpenedPort], bus: FeedBus, subscription: FeedSubscription, format: FeedFormat,
+    ports: [any RunnablePort], bus: FeedBus, subscription: FeedSubscription, format: FeedFormat,
     clock: BridgeClock, seconds: Double?, logger: Logger
 ) async throws -> [PortPipeline.Summary] {
-    let stopAll: @Sendable () -> Void = { ports.forEach { $0.pipeline.stop() } }
+    let stopAll: @Sendable () -> Void = { ports.forEach { $0.stop() } }
 
     enum Finished: Sendable {
         case pipelines([PortPipeline.Summary])
@@ -36,18 +58,13 @@ func runBridge(
             }
         }
         group.addTask {
-            let summaries = await withTaskGroup(of: (Int, PortPipeline.Summary?).self) { inner in
+            let summaries = await withTaskGroup(of: (Int, [PortPipeline.Summary]).self) { inner in
                 for (i, port) in ports.enumerated() {
-                    inner.addTask {
-                        do { return (i, try await port.pipeline.run(on: port.channel)) } catch {
-                            logger.error("port \(i) failed: \(error)")
-                            return (i, nil)
-                        }
-                    }
+                    inner.addTask { (i, await port.runSessions()) }
                 }
-                var results = [PortPipeline.Summary?](repeating: nil, count: ports.count)
+                var results = [[PortPipeline.Summary]](repeating: [], count: ports.count)
                 for await (i, s) in inner { results[i] = s }
-                return results.compactMap { $0 }
+                return results.flatMap { $0 }
             }
             bus.finish()  // lets the output drain what is buffered and end
             return .pipelines(summaries)

@@ -24,5 +24,5 @@ func openPort(
     if let location { logger[metadataKey: "location"] = "\(location)" }
     let pipeline = PortPipeline(driver: driverType.init(configuration: configuration), source: source, clock: clock,
                                 recorder: recorder, logger: logger)
-    return OpenedPort(pipeline: pipeline, channel: channel)
+    return OpenedPort(pipeline: pipeline, channel: channel, source: source)
 }

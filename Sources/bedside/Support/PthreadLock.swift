@@ -11,3 +11,16 @@ final class PthreadLock: @unchecked Sendable {
         return try body()
     }
 }
+
+/// A value behind a ``PthreadLock``.
+final class Locked<Value>: @unchecked Sendable {
+    private var value: Value
+    private let lock = PthreadLock()
+    init(_ value: Value) { self.value = value }
+    func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T { try lock.locked { try body(&value) } }
+}
+
+extension Locked {
+    /// Returns the wrapped value and leaves `nil` behind.
+    func take<T>() -> T? where Value == T? { withLock { v in defer { v = nil }; return v } }
+}
