@@ -1,0 +1,67 @@
+import Foundation
+@testable import BedsideRuntime
+
+/// Runs the built `bedside` executable as a subprocess.
+enum BedsideTool {
+    /// The package root (three levels above this file).
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `bedside` next to the test bundle (`.build/<triple>/debug/`), else `.build/debug/bedside`.
+    static var executable: URL? {
+        var candidates: [URL] = []
+        let me = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var dir = me.deletingLastPathComponent()
+        for _ in 0..<3 {
+            candidates.append(dir.appendingPathComponent("bedside"))
+            dir = dir.deletingLastPathComponent()
+        }
+        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            candidates.append(URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("bedside"))
+        }
+        candidates.append(packageRoot.appendingPathComponent(".build/debug/bedside"))
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    static var available: Bool { executable != nil }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var lines: [Substring] { stdout.split(separator: "\n") }
+    }
+
+    /// Runs `bedside arguments…` to completion.
+    static func run(_ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Read both pipes concurrently so a chatty child never blocks on a full pipe.
+        let errData = Locked(Data())
+        let errReader = Thread { errData.withLock { $0 = err.fileHandleForReading.readDataToEndOfFile() } }
+        errReader.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while errReader.isExecuting || !errReader.isFinished { usleep(1000) }
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData.withLock { $0 }, as: UTF8.self))
+    }
+}
+
+/// The shared folder of real captures: `$BEDSIDE_SHARED`, else `<package root>/../shared`.
+enum SharedData {
+    static var folder: URL {
+        if let env = ProcessInfo.processInfo.environment["BEDSIDE_SHARED"] { return URL(fileURLWithPath: env) }
+        return BedsideTool.packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+    }
+
+    static func capture(_ relative: String) -> URL { folder.appendingPathComponent("captures/" + relative) }
+
+    static var available: Bool { FileManager.default.fileExists(atPath: folder.appendingPathComponent("captures").path) }
+}
