@@ -55,6 +55,9 @@ struct CommandLineTests {
         let result = try BedsideTool.run(["demo", "--seconds", "3", "--format", "ndjson"])
         #expect(result.status == 0, "\(result.stderr)")
         let records = try Self.parseFeed(result.lines)
+        if FeedSchemaCheck.available {
+            #expect(try FeedSchemaCheck.violations(in: result.lines) == [])
+        }
         let seqs = records.compactMap { $0["seq"] as? Int }
         #expect(seqs.count == records.count)
         #expect(seqs == Array(seqs.sorted()) && Set(seqs).count == seqs.count, "seq must strictly increase")

@@ -89,10 +89,15 @@ public final class FeedBus: Sendable {
     public func subscribe(name: String, bufferSize: Int = FeedBus.defaultSubscriberBufferSize) -> FeedSubscription {
         precondition(bufferSize > 0, "a subscriber needs room for at least one record")
         let (stream, continuation) = AsyncStream<FeedEvent>.makeStream(bufferingPolicy: .bufferingOldest(bufferSize))
-        let id = state.withLock { s -> Int in
+        let id = state.withLock { s -> Int? in
+            guard !s.finished else { return nil }
             s.nextSubscriberID += 1
             s.subscribers.append(Subscriber(id: s.nextSubscriberID, name: name, continuation: continuation))
             return s.nextSubscriberID
+        }
+        guard let id else {
+            continuation.finish()  // the feed is over: an empty subscription
+            return FeedSubscription(stream: stream, id: 0, bus: self)
         }
         continuation.onTermination = { [weak self] _ in self?.removeSubscriber(id) }
         return FeedSubscription(stream: stream, id: id, bus: self)
@@ -111,11 +116,12 @@ public final class FeedBus: Sendable {
         }
     }
 
-    /// Ends every subscription (after the records already buffered are read).
+    /// Ends every subscription (after the records already buffered are read); later
+    /// subscriptions end at once. Publish nothing after this.
     public func finish() {
         let subs = state.withLock { s -> [Subscriber] in
-            let subs = s.subscribers
-            return subs
+            s.finished = true
+            return s.subscribers
         }
         for sub in subs {
             if sub.pendingGap != nil {
@@ -131,6 +137,7 @@ public final class FeedBus: Sendable {
 
     private struct State {
         var seq: UInt64 = 0
+        var finished = false
         var sources: [DeviceIdentity] = []
         var subscribers: [Subscriber] = []
         var nextSubscriberID = 0

@@ -65,3 +65,46 @@ enum SharedData {
 
     static var available: Bool { FileManager.default.fileExists(atPath: folder.appendingPathComponent("captures").path) }
 }
+
+/// Checks feed lines against docs/feed-schema.json with Python's `jsonschema` (installed by
+/// scripts/install-deps), an implementation independent of ours.
+enum FeedSchemaCheck {
+    static var available: Bool {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", "import jsonschema"]
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return false }
+        p.waitUntilExit()
+        return p.terminationStatus == 0
+    }
+
+    /// The messages of the lines that do not validate (empty when all do).
+    static func violations(in lines: [Substring]) throws -> [String] {
+        let schema = BedsideTool.packageRoot.appendingPathComponent("docs/feed-schema.json").path
+        let script = """
+            import json, sys, jsonschema
+            v = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])), format_checker=jsonschema.FormatChecker())
+            for n, line in enumerate(sys.stdin, 1):
+                for e in sorted(v.iter_errors(json.loads(line)), key=str)[:1]:
+                    print(f"line {n}: {e.message}")
+            """
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", script, schema]
+        let input = Pipe(), output = Pipe()
+        p.standardInput = input
+        p.standardOutput = output
+        try p.run()
+        let writer = Thread {
+            input.fileHandleForWriting.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+            try? input.fileHandleForWriting.close()
+        }
+        writer.start()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let messages = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+        if p.terminationStatus != 0 { return ["validator exited with \(p.terminationStatus)"] + messages }
+        return messages
+    }
+}
