@@ -156,6 +156,8 @@ public final class PortPipeline: Sendable {
         let channel: any Channel
         var lastWrite: EventLoopFuture<Void>?
         var counters: [String: Counter] = [:]
+        let rxCounter: Counter
+        let txCounter: Counter
         var bytesReceived = 0
         var bytesSent = 0
         var observations = 0
@@ -164,6 +166,10 @@ public final class PortPipeline: Sendable {
             self.driver = driver
             self.pipeline = pipeline
             self.channel = channel
+            let identity = pipeline.source.identity
+            let dimensions = [("driver", identity.driver), ("port", identity.port ?? "")]
+            rxCounter = Counter(label: "bedside_port_bytes_total", dimensions: dimensions + [("direction", "rx")])
+            txCounter = Counter(label: "bedside_port_bytes_total", dimensions: dimensions + [("direction", "tx")])
             let sink = pipeline.eventSink
             timer = DeadlineTimer(eventLoop: channel.eventLoop, clock: pipeline.clock) { sink.yield(.deadline($0)) }
         }
@@ -175,6 +181,7 @@ public final class PortPipeline: Sendable {
 
         mutating func receive(_ bytes: ByteBuffer, now: Timestamp) {
             bytesReceived += bytes.readableBytes
+            rxCounter.increment(by: bytes.readableBytes)
             pipeline.recorder?.record(CaptureChunk(time: now, direction: .rx, bytes: Array(bytes.readableBytesView)))
             bytes.withUnsafeReadableBytes { driver.receive($0, now: now, into: &output) }
             drain(now: now)
@@ -215,6 +222,7 @@ public final class PortPipeline: Sendable {
 
         private mutating func transmit(now: Timestamp) {
             bytesSent += output.transmit.count
+            txCounter.increment(by: output.transmit.count)
             pipeline.recorder?.record(CaptureChunk(time: now, direction: .tx, bytes: output.transmit))
             let write = channel.writeAndFlush(ByteBuffer(bytes: output.transmit))
             let sink = pipeline.eventSink
