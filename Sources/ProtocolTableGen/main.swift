@@ -11,6 +11,8 @@ guard arguments.count >= 3 else {
 let folder = arguments[2]
 var source = "// Generated at build time from Protocols/\(folder)/*.tsv. Do not edit.\n"
 source += "enum EmbeddedProtocolTables {\n    static let files: [String: String] = [\n"
+// A vendor folder without tables still has to compile: `[:]` is the empty dictionary literal.
+if arguments.count == 3 { source += "        :\n" }
 for path in arguments.dropFirst(3) {
     let url = URL(fileURLWithPath: path)
     let text = try String(contentsOf: url, encoding: .utf8)
