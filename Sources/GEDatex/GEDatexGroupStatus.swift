@@ -48,10 +48,10 @@ enum GEDatexValueState {
     static func evaluate(raw: Int16, header: GEDatexGroupHeader, kind: GEDatexGroupKind,
                          staleLabelBit: Int?) -> (MeasurementState, String?) {
         if !header.moduleExists {
-            return (.absent, "GE status 0x\(hex(header.status)): module not present")
+            return (.absent, "GE status bit 0 clear: module not present")
         }
         if !header.measurementActive {
-            return (.absent, "GE status 0x\(hex(header.status)): measurement not active")
+            return (.absent, "GE status bit 1 clear: measurement not active")
         }
         if GEDatexControlCode.isControl(raw) {
             return (GEDatexControlCode.state(for: raw), GEDatexControlCode.reason(for: raw))
@@ -87,6 +87,4 @@ enum GEDatexValueState {
         }
         return (.valid, nil)
     }
-
-    static func hex(_ v: UInt32) -> String { String(v, radix: 16) }
 }

@@ -22,6 +22,14 @@ struct GEDatexPHDBDecoder: Sendable {
     private let co2Sources: GEDatexLabelMap
     private let spo2Slots: GEDatexLabelMap
     private let agents: GEDatexLabelMap
+    /// Metric and label per field per label code 0..<32, resolved once: `[class][field][code]`
+    /// (empty for fields whose metric does not depend on a label).
+    private var resolved: [[[(MetricIdentity, String?)]]] = []
+    /// Per field: the reason of the absent reading last forwarded, `nil` when the last one was not absent.
+    private var absentMemo: [[String?]] = []
+    private static let resolvedCodes = 32
+    /// NIBP label text per value of label bits 0–4.
+    private static let nibpLabels: [String?] = (0..<32).map { nibpLabel(UInt16($0)) }
 
     init(tables: GEDatexTables) {
         self.tables = tables
@@ -33,6 +41,15 @@ struct GEDatexPHDBDecoder: Sendable {
         co2Sources = tables.labelMap("co2-rr-source")
         spo2Slots = tables.labelMap("spo2-slot")
         agents = tables.labelMap("agent")
+        absentMemo = tables.fields.map { [String?](repeating: nil, count: $0.count) }
+        resolved = tables.fields.map { specs in
+            specs.map { spec in
+                switch spec.rule {
+                case .fixed, .staleLabelBit, .nibp: []
+                default: (0..<Self.resolvedCodes).map { resolveSlow(spec, code: $0) }
+                }
+            }
+        }
     }
 
     /// Decodes every displayed-values subrecord of `record`; returns how many were decoded.
@@ -72,23 +89,46 @@ struct GEDatexPHDBDecoder: Sendable {
         var nibpHeader: GEDatexGroupHeader?
         var headerOffset = -1
         var groupHeader = GEDatexGroupHeader(status: 0, label: 0)
-        for spec in tables.fields[cls.rawValue] {
-            if spec.header != headerOffset {
-                headerOffset = spec.header
-                groupHeader = GEDatexGroupHeader(body: body, at: spec.header)
-                remember(spec: spec, cls: cls, header: groupHeader)
+        let c = cls.rawValue
+        let specs = tables.fields[c]
+        // Access fields of the spec in place (`specs[index].x`): copying a whole spec costs a
+        // dozen reference-count operations per field.
+        for index in specs.indices {
+            let headerAt = specs[index].header
+            if headerAt != headerOffset {
+                headerOffset = headerAt
+                groupHeader = GEDatexGroupHeader(body: body, at: headerAt)
+                if c == 0, headerAt == 0 { ecgLabel = groupHeader.moduleExists ? groupHeader.label : nil }
+                let channel = specs[index].pressureChannel
+                if channel > 0, channel < pressureSites.count {
+                    pressureSites[channel] = groupHeader.moduleExists ? Int(groupHeader.label) : nil
+                }
             }
-            let raw = body.geInt16(spec.offset)
+            let raw = body.geInt16(specs[index].offset)
+            let rule = specs[index].rule
             var staleBit: Int?
-            if case .staleLabelBit(let bit) = spec.rule { staleBit = bit }
-            let (state, reason) = GEDatexValueState.evaluate(raw: raw, header: groupHeader, kind: spec.groupKind,
+            if case .staleLabelBit(let bit) = rule { staleBit = bit }
+            let (state, reason) = GEDatexValueState.evaluate(raw: raw, header: groupHeader, kind: specs[index].groupKind,
                                                              staleLabelBit: staleBit)
+            var isNIBP = false
+            if case .nibp = rule { isNIBP = true }
+            if state == .absent, !isNIBP {
+                // An absent field is forwarded when it becomes absent (or its reason changes), not
+                // in every record: most monitors report dozens of groups they do not have.
+                if absentMemo[c][index] == reason {
+                    output.count("readings.absent-repeats-suppressed")
+                    continue
+                }
+                absentMemo[c][index] = reason
+            } else if absentMemo[c][index] != nil {
+                absentMemo[c][index] = nil
+            }
             let value: DecimalValue? = (state == .absent || GEDatexControlCode.isControl(raw))
-                ? nil : DecimalValue(raw: Int(raw), exponent: spec.exponent)
-            let (metric, label) = resolve(spec, header: groupHeader)
-            let reading = NumericReading(metric: metric, value: value, unit: spec.unit, state: state, reason: reason,
+                ? nil : DecimalValue(raw: Int(raw), exponent: specs[index].exponent)
+            let (metric, label) = resolve(rule: rule, index: index, cls: c, header: groupHeader)
+            let reading = NumericReading(metric: metric, value: value, unit: specs[index].unit, state: state, reason: reason,
                                          label: label, deviceTime: deviceTime, hostTime: hostTime)
-            if case .nibp = spec.rule {
+            if isNIBP {
                 nibpReadings.append(reading)
                 nibpRaw.append(raw)
                 nibpHeader = groupHeader
@@ -106,14 +146,6 @@ struct GEDatexPHDBDecoder: Sendable {
         }
     }
 
-    /// Keeps the labels that waveforms need.
-    private mutating func remember(spec: GEDatexFieldSpec, cls: GEDatexClass, header: GEDatexGroupHeader) {
-        if cls == .basic, spec.group == "ecg" { ecgLabel = header.moduleExists ? header.label : nil }
-        if spec.pressureChannel > 0, spec.pressureChannel < pressureSites.count {
-            pressureSites[spec.pressureChannel] = header.moduleExists ? Int(header.label) : nil
-        }
-    }
-
     private func metric(_ entry: GEDatexLabelEntry?, _ spec: GEDatexFieldSpec) -> MetricIdentity {
         guard let entry, let ref = entry.referenceID else { return .unmapped(spec.vendorCode) }
         return MetricIdentity(referenceID: ref, code: entry.code, vendorCode: spec.vendorCode)
@@ -124,41 +156,48 @@ struct GEDatexPHDBDecoder: Sendable {
         return entry.label
     }
 
-    /// Chooses the metric and label for label-dependent fields.
-    private func resolve(_ spec: GEDatexFieldSpec, header: GEDatexGroupHeader) -> (MetricIdentity, String?) {
+    /// Chooses the metric and label for label-dependent fields (table lookup; slow path for odd codes).
+    private func resolve(rule: GEDatexFieldSpec.Rule, index: Int, cls: Int,
+                         header: GEDatexGroupHeader) -> (MetricIdentity, String?) {
+        let code: Int
+        switch rule {
+        case .fixed, .staleLabelBit: return (tables.fields[cls][index].metric, tables.fields[cls][index].label)
+        case .nibp: return (tables.fields[cls][index].metric, Self.nibpLabels[Int(header.label & 0x1F)])
+        case .hrSource: code = header.heartRateSource
+        case .ecgLead(let channel): code = header.ecgLead(channel: channel)
+        case .pressureSite, .temperatureSite, .agent: code = Int(header.label)
+        case .co2RespirationSource: code = header.co2RespirationSource
+        case .spo2Slot: code = header.spo2Slot
+        }
+        if code < Self.resolvedCodes { return resolved[cls][index][code] }
+        return resolveSlow(tables.fields[cls][index], code: code)
+    }
+
+    private func resolveSlow(_ spec: GEDatexFieldSpec, code: Int) -> (MetricIdentity, String?) {
         switch spec.rule {
-        case .fixed, .staleLabelBit:
+        case .fixed, .staleLabelBit, .nibp:
             return (spec.metric, spec.label)
-        case .nibp:
-            return (spec.metric, Self.nibpLabel(header.label))
         case .hrSource:
-            let source = header.heartRateSource
-            let e = hrSources.entry(source)
-            return (metric(e, spec), Self.labelText(e, code: source))
-        case .ecgLead(let channel):
-            let lead = header.ecgLead(channel: channel)
-            return (spec.metric, Self.labelText(ecgLeads.entry(lead), code: lead))
+            let e = hrSources.entry(code)
+            return (metric(e, spec), Self.labelText(e, code: code))
+        case .ecgLead:
+            return (spec.metric, Self.labelText(ecgLeads.entry(code), code: code))
         case .pressureSite(let component):
-            let site = Int(header.label)
-            let siteEntry = pressureSiteMap.entry(site)
+            let siteEntry = pressureSiteMap.entry(code)
             let family = pressureFamilies.entry(siteEntry?.component ?? "GEN", component: component.rawValue)
-            return (metric(family, spec), Self.labelText(siteEntry, code: site))
+            return (metric(family, spec), Self.labelText(siteEntry, code: code))
         case .temperatureSite:
-            let site = Int(header.label)
-            let e = temperatureSites.entry(site)
-            return (metric(e, spec), Self.labelText(e, code: site))
+            let e = temperatureSites.entry(code)
+            return (metric(e, spec), Self.labelText(e, code: code))
         case .co2RespirationSource:
-            let source = header.co2RespirationSource
-            let e = co2Sources.entry(source)
-            return (metric(e, spec), Self.labelText(e, code: source))
+            let e = co2Sources.entry(code)
+            return (metric(e, spec), Self.labelText(e, code: code))
         case .spo2Slot:
-            let slot = header.spo2Slot
-            let e = spo2Slots.entry(slot)
-            return (metric(e, spec), Self.labelText(e, code: slot))
+            let e = spo2Slots.entry(code)
+            return (metric(e, spec), Self.labelText(e, code: code))
         case .agent(let endTidal):
-            let agent = Int(header.label)
-            let e = agents.entry(agent, component: endTidal ? "et" : "fi")
-            return (metric(e, spec), Self.labelText(e, code: agent))
+            let e = agents.entry(code, component: endTidal ? "et" : "fi")
+            return (metric(e, spec), Self.labelText(e, code: code))
         }
     }
 

@@ -68,19 +68,16 @@ public enum GEDatexControlCode: Int16, Sendable, CaseIterable {
 
     /// Human-readable reason naming the GE code, e.g. `GE control code -32767: no valid data`.
     public static func reason(for raw: Int16) -> String {
-        Self.reasons[Int(raw) + 32768] ?? "GE control code \(raw): reserved (not a measurement)"
+        switch GEDatexControlCode(rawValue: raw) {
+        case .noValidData: "GE control code -32767: no valid data"
+        case .notUpdated: "GE control code -32766: data not updated"
+        case .discontinuity: "GE control code -32765: discontinuity (e.g. calibration)"
+        case .underRange: "GE control code -32764: under range"
+        case .overRange: "GE control code -32763: over range"
+        case .notCalibrated: "GE control code -32762: not calibrated"
+        case nil: "GE control code \(raw): reserved (not a measurement)"
+        }
     }
-
-    private static let reasons: [Int: String] = {
-        var r: [Int: String] = [:]
-        let texts: [(GEDatexControlCode, String)] = [
-            (.noValidData, "no valid data"), (.notUpdated, "data not updated"),
-            (.discontinuity, "discontinuity (e.g. calibration)"), (.underRange, "under range"),
-            (.overRange, "over range"), (.notCalibrated, "not calibrated"),
-        ]
-        for (code, text) in texts { r[Int(code.rawValue) + 32768] = "GE control code \(code.rawValue): \(text)" }
-        return r
-    }()
 }
 
 extension UnsafeRawBufferPointer {
