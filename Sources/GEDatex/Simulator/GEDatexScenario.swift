@@ -84,19 +84,19 @@ public struct GEDatexScenario: Hashable, Sendable {
 
     public func cuff(at t: Double) -> CuffStatus {
         let clamped = max(t, 0)
+        let cycles = Int(Self.durationSeconds / Self.cuffPeriodSeconds)  // cycles that start within the script
         let cycle = Int(clamped / Self.cuffPeriodSeconds)
         let intoCycle = clamped - Double(cycle) * Self.cuffPeriodSeconds
-        let measuring = intoCycle < Self.cuffMeasurementSeconds && Double(cycle) * Self.cuffPeriodSeconds < Self.durationSeconds
-        let lastCompleted = measuring ? cycle - 1 : cycle
+        let measuring = cycle < cycles && intoCycle < Self.cuffMeasurementSeconds
+        let lastCompleted = min(measuring ? cycle - 1 : cycle, cycles - 1)
         guard lastCompleted >= 0 else { return CuffStatus(result: nil, measuring: measuring, olderThan60s: false) }
         let result = cuffResult(cycle: lastCompleted)
         return CuffStatus(result: result, measuring: measuring, olderThan60s: clamped - result.completedAt > 60)
     }
 
-    /// The result of cuff cycle `cycle` (cycles past the script's end repeat the last one's values).
+    /// The result of cuff cycle `cycle` (0-based; cycle k starts at k × 5 min).
     public func cuffResult(cycle: Int) -> CuffResult {
-        let lastCycle = Int(Self.durationSeconds / Self.cuffPeriodSeconds) - 1
-        let c = min(cycle, lastCycle)
+        let c = cycle
         let completedAt = Double(cycle) * Self.cuffPeriodSeconds + Self.cuffMeasurementSeconds
         let m = min(completedAt, Self.durationSeconds) / 60
         let sys = (Self.profile(m, base: 118, peak: 142, settle: 124) + Double(noise(Int64(c), 7, spread: 2))).rounded()
