@@ -96,7 +96,10 @@ struct SinkTests {
         #expect(text.contains("2 dropped by this display"))
         let hrLine = try #require(lines.first { $0.contains("MDC_ECG_HEART_RATE") })
         #expect(hrLine.contains("73") && hrLine.contains("/min") && hrLine.contains("valid") && hrLine.contains("2.0s"))
-        let rawLine = try #require(lines.first { $0.contains("toy:0x99") })
+        #expect(!text.contains("toy:0x99"))  // absent metrics are counted, not listed, by default
+        #expect(text.contains("(1 more metric reported absent)"))
+        let all = LiveTableRenderer(showAbsent: true).lines(for: model, now: t0.adding(seconds: 3))
+        let rawLine = try #require(all.first { $0.contains("toy:0x99") })
         #expect(rawLine.contains("(unmapped)") && rawLine.contains("absent (no sensor)") && rawLine.contains("—"))
 
         model.apply(record(8, .alarm(AlarmEvent(category: .patient, priority: .high, phase: .cleared, text: "HR HIGH",

@@ -6,9 +6,13 @@ import BedsideModel
 public struct LiveTableRenderer: Sendable {
     /// Rows whose last update is older than this are marked with `*` after their age.
     public var oldAfterSeconds: Double
+    /// Whether to list metrics the device reports as absent (no module, no sensor). Monitors report
+    /// dozens of these; by default they are counted in one line instead.
+    public var showAbsent: Bool
 
-    public init(oldAfterSeconds: Double = 10) {
+    public init(oldAfterSeconds: Double = 10, showAbsent: Bool = false) {
         self.oldAfterSeconds = oldAfterSeconds
+        self.showAbsent = showAbsent
     }
 
     public func lines(for model: LiveTableModel, now: Timestamp) -> [String] {
@@ -24,17 +28,20 @@ public struct LiveTableRenderer: Sendable {
             for alarm in device.activeAlarms.values.sorted(by: { $0.hostTime < $1.hostTime }) {
                 out.append("  ALARM \(alarm.priority.rawValue) \(alarm.category.rawValue): \(alarm.text)")
             }
-            guard !device.metrics.isEmpty else { continue }
-            out.append(Self.row("METRIC", "LABEL", "VALUE", "UNIT", "STATE", "AGE"))
-            for m in device.metrics {
+            let shown = device.metrics.filter { showAbsent || !($0.state == .absent && $0.value == nil) }
+            var table = [["METRIC", "LABEL", "VALUE", "UNIT", "STATE", "AGE"]]
+            for m in shown {
                 let age = Double(now.nanoseconds(since: m.hostTime)) / 1e9
                 var ageText = Self.age(age)
                 if age > oldAfterSeconds { ageText += "*" }
                 var state = m.state.rawValue
                 if m.state != .valid, let reason = m.reason { state += " (\(reason))" }
-                out.append(Self.row(m.name + (m.mapped ? "" : " (unmapped)"), m.label ?? "", m.value ?? "—",
-                                    m.unit ?? "—", state, ageText))
+                table.append([m.name + (m.mapped ? "" : " (unmapped)"), m.label ?? "", m.value ?? "—",
+                              m.unit ?? "—", state, ageText])
             }
+            if shown.count > 0 { out += Self.aligned(table) }
+            let hidden = device.metrics.count - shown.count
+            if hidden > 0 { out.append("  (\(hidden) more metric\(hidden == 1 ? "" : "s") reported absent)") }
         }
         return out
     }
@@ -53,15 +60,20 @@ public struct LiveTableRenderer: Sendable {
         return parts.joined(separator: "  ")
     }
 
-    static func row(_ c: String...) -> String {
-        let widths = [30, 8, 12, 10, 14, 7]
-        var s = "  "
-        for (i, cell) in c.enumerated() {
-            let w = widths[min(i, widths.count - 1)]
-            s += cell
-            if i < c.count - 1 { s += String(repeating: " ", count: max(1, w - cell.count)) }
+    /// Rows padded so that every column lines up; the state column goes last-but-one and may be
+    /// long (it carries the device's reason), so it is not padded beyond its widest entry.
+    static func aligned(_ rows: [[String]]) -> [String] {
+        guard let columns = rows.first?.count else { return [] }
+        var widths = [Int](repeating: 0, count: columns)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        return rows.map { row in
+            var s = "  "
+            for (i, cell) in row.enumerated() {
+                s += cell
+                if i < row.count - 1 { s += String(repeating: " ", count: widths[i] - cell.count + 2) }
+            }
+            return s
         }
-        return s
     }
 
     static func age(_ seconds: Double) -> String {

@@ -14,6 +14,13 @@ enum Console {
 
     static var stdoutIsTerminal: Bool { isatty(1) == 1 }
 
+    /// Rows and columns of the terminal on stdout, if it is one.
+    @Sendable static func windowSize() -> (rows: Int, columns: Int)? {
+        var size = winsize()
+        guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0, size.ws_col > 0 else { return nil }
+        return (Int(size.ws_row), Int(size.ws_col))
+    }
+
     private static func write(fd: Int32, _ text: String) {
         var bytes = Array(text.utf8)
         bytes.withUnsafeMutableBytes { buffer in

@@ -25,7 +25,8 @@ func presentFeed(_ subscription: FeedSubscription, format: FeedFormat, clock: Br
             throw error
         }
     case .table:
-        let sink = LiveTableSink(writer: writer, mode: Console.stdoutIsTerminal ? .terminal : .plain, clock: clock)
+        let sink = LiveTableSink(writer: writer, mode: Console.stdoutIsTerminal ? .terminal : .plain, clock: clock,
+                                 windowSize: Console.windowSize)
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await sink.display() }
             await sink.consume(subscription)
