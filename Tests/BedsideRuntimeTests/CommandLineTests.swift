@@ -79,4 +79,18 @@ struct CommandLineTests {
         let closed = records.filter { $0["kind"] as? String == "link" && $0["event"] as? String == "closed" }
         #expect(closed.count == 2)
     }
+
+    static let hasGESimulator = DriverCatalog.registry.simulators.contains { $0.driverName == "ge-datex" }
+
+    @Test("Ctrl-C stops the demo cleanly: stop requests sent, ports closed, exit status 0",
+          .enabled(if: BedsideTool.available && hasGESimulator, "needs the built bedside and the GE simulator"))
+    func interruptIsClean() throws {
+        let result = try BedsideTool.run(["demo", "--device", "ge-datex", "--format", "ndjson"], interruptAfter: 2)
+        #expect(result.status == 0, "\(result.stderr)")
+        let records = try Self.parseFeed(result.lines)
+        let links = records.filter { $0["kind"] as? String == "link" }.compactMap { $0["event"] as? String }
+        #expect(links.first == "opened")
+        #expect(Array(links.suffix(2)) == ["stopped", "closed"])
+        #expect(records.contains { $0["kind"] as? String == "numeric" })
+    }
 }

@@ -32,8 +32,9 @@ enum BedsideTool {
         var lines: [Substring] { stdout.split(separator: "\n") }
     }
 
-    /// Runs `bedside arguments…` to completion.
-    static func run(_ arguments: [String]) throws -> Result {
+    /// Runs `bedside arguments…` to completion; with `interruptAfter`, sends SIGINT (Ctrl-C) after
+    /// that many seconds.
+    static func run(_ arguments: [String], interruptAfter: Double? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -46,6 +47,13 @@ enum BedsideTool {
         let errData = Locked(Data())
         let errReader = Thread { errData.withLock { $0 = err.fileHandleForReading.readDataToEndOfFile() } }
         errReader.start()
+        if let interruptAfter {
+            let child = process
+            Thread.detachNewThread {
+                Thread.sleep(forTimeInterval: interruptAfter)
+                if child.isRunning { child.interrupt() }
+            }
+        }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         while errReader.isExecuting || !errReader.isFinished { usleep(1000) }
