@@ -22,8 +22,8 @@ struct BenchCommand: AsyncParsableCommand {
     var driver: String = "ge-datex"
     @Option(name: .customLong("repeat"), help: "Replay repetitions.")
     var repetitions: Int = 20
-    @Option(help: "Seconds of latency measurement (0 skips it).")
-    var latencySeconds: Double = 10
+    @Option(help: "Seconds of latency measurement per simulator (0 skips it). A GE monitor sends about one frame a second.")
+    var latencySeconds: Double = 30
     @Option(help: "Simulator speed during the latency measurement (more frames per second).")
     var latencySpeed: Double = 1
     @Option(help: "Simulated devices for the CPU/memory measurement (0 skips it).")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import BedsideDriver
 import BedsideRuntime
 
@@ -41,8 +42,8 @@ struct SimulateCommand: AsyncParsableCommand {
                 throw error
             }
             for device in devices { Console.out(device.devicePath) }
-            Console.note("simulating \(count == 1 ? "" : "\(count) × ")\(driver) on "
-                + (count == 1 ? devices[0].devicePath : "the ttys above") + "; Ctrl-C to stop")
+            if isatty(2) == 1 { Console.note("simulating \(count == 1 ? "" : "\(count) × ")\(driver) on "
+                + (count == 1 ? devices[0].devicePath : "the ttys above") + "; Ctrl-C to stop") }
             let all = devices
             try await withThrowingTaskGroup(of: String?.self) { group in
                 group.addTask {
