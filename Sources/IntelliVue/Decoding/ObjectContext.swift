@@ -52,7 +52,7 @@ struct WaveContext: Sendable {
             scaleNote = "relative wave: the monitor gives no physical range; samples are in scaled units"
             return
         }
-        scale = s; offset = off
+        scale = s.normalized; offset = off.normalized
         scaleNote = exact ? nil : "scale rounded to 12 significant digits from range \(la)..\(ua) ↔ \(lowerScaled)..\(upperScaled)"
     }
 }

@@ -152,8 +152,7 @@ struct PollResultDecoder: Sendable {
                     object.wave.setScale(lowerAbsolute: la, upperAbsolute: ua, lowerScaled: try v.u16(), upperScaled: try v.u16())
                 case Nomenclature.Attribute.timePeriodSample: object.wave.periodTicks = try v.u32()
                 case Nomenclature.Attribute.unitCode:
-                    try v.skip(2)  // partition
-                    object.wave.unitCode = try v.u16()
+                    object.wave.unitCode = try v.u16()  // OIDType in the DIM partition
                 case Nomenclature.Attribute.sampleArrayFixedValues:
                     var list = try v.list()
                     for _ in 0..<list.count {

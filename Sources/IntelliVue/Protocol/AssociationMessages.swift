@@ -63,25 +63,24 @@ public struct IntelliVuePollProfile: Hashable, Sendable {
         var options = try r.list()
         try options.body.skip(options.body.remaining)
         var profiles = try r.list()
-        var minPeriod: UInt32?, mtuRx: UInt32 = 0, mtuTx: UInt32 = 0
+        var minPeriod: UInt32?, mtuRx: UInt32 = 0, mtuTx: UInt32 = 0, ext: UInt32 = 0
         for _ in 0..<profiles.count {
             let id = try profiles.body.u16()
             var v = try profiles.body.sub(Int(try profiles.body.u16()))
-            if id == Nomenclature.Attribute.pollProfileSupport {
-                try v.skip(4)
-                minPeriod = try v.u32(); mtuRx = try v.u32(); mtuTx = try v.u32()
+            guard id == Nomenclature.Attribute.pollProfileSupport else { continue }
+            try v.skip(4)                                    // revision
+            minPeriod = try v.u32(); mtuRx = try v.u32(); mtuTx = try v.u32()
+            try v.skip(8)                                    // max bandwidth, options
+            // The optional packages (PollProfileExt) sit inside the poll profile.
+            guard v.remaining >= 4 else { continue }
+            var packages = try v.list()
+            for _ in 0..<packages.count {
+                let pid = try packages.body.u16()
+                var pv = try packages.body.sub(Int(try packages.body.u16()))
+                if pid == Nomenclature.Attribute.pollProfileExtension { ext = try pv.u32() }
             }
         }
         guard let minPeriod else { throw .unknownMessage("association user data without a poll profile") }
-        var ext: UInt32 = 0
-        if r.remaining >= 4 {
-            var packages = try r.list()
-            for _ in 0..<packages.count {
-                let id = try packages.body.u16()
-                var v = try packages.body.sub(Int(try packages.body.u16()))
-                if id == Nomenclature.Attribute.pollProfileExtension { ext = try v.u32() }
-            }
-        }
         self.init(minimumPollPeriodTicks: minPeriod, maximumMTUReceive: mtuRx, maximumMTUTransmit: mtuTx,
                   extensionOptions: ext, isServer: systemType & 0x0080_0000 != 0)
     }
