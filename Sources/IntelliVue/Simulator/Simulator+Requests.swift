@@ -14,7 +14,8 @@ extension IntelliVueSimulator {
         case Nomenclature.SPDU.connect:
             handleAssociationRequest(message, now: now, into: &output)
         case Nomenclature.SPDU.finish:
-            if state.isAssociated || true { send(AssociationMessages.releaseResponse, now: now, into: &output) }
+            // Without an association there is nothing to release and the request is ignored.
+            if state.isAssociated { send(AssociationMessages.releaseResponse, now: now, into: &output) }
             state = .waitingForAssociation
         case Nomenclature.SPDU.abort:
             state = .waitingForAssociation
