@@ -72,6 +72,7 @@ public struct IntelliVueDriver: DeviceDriver {
         }
         if configuration.transmitEnabled {
             beginAssociation(now: now, releaseFirst: true, into: &output)
+            service(now: now, into: &output)
         } else {
             session = .listening(.init())
             output.nextDeadline = now.adding(nanoseconds: timing.silenceTimeout)
