@@ -43,9 +43,7 @@ import Testing
 
     static func mdsCreate(invoke: UInt16 = 7) -> [UInt8] {
         let sim = IntelliVueSimulator(configuration: SimulatorConfiguration())
-        var m = MonitorMessages.mdsCreate(invokeID: invoke, relativeTime: 1000, attributes: sim.mdsAttributes(t(0), full: false))
-        _ = m.count
-        return m
+        return MonitorMessages.mdsCreate(invokeID: invoke, relativeTime: 1000, attributes: sim.mdsAttributes(t(0), full: false))
     }
 
     /// Start → associated, returning the harness at t = 2 s.
