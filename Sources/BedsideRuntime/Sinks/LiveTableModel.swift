@@ -72,7 +72,7 @@ public struct LiveTableModel: Sendable {
                 label: r.label, value: r.value?.text, unit: r.unit ?? r.vendorUnit.map { "(\($0))" },
                 state: r.state, reason: r.reason, hostTime: r.hostTime))
         case .waveform(let w):
-            let hz = w.samplePeriodNanoseconds > 0 ? 1_000_000_000 / w.samplePeriodNanoseconds : 0
+            let hz = w.samplePeriodNanoseconds > 0 ? Self.rate(periodNanoseconds: w.samplePeriodNanoseconds) : "?"
             devices[index].upsert(MetricRow(
                 kind: .waveform, name: w.metric.referenceID ?? w.metric.vendorCode, mapped: w.metric.isMapped,
                 label: w.label, value: "wave \(hz) Hz", unit: w.unit ?? w.vendorUnit.map { "(\($0))" },
@@ -91,6 +91,14 @@ public struct LiveTableModel: Sendable {
         case .link(let l):
             devices[index].link = l
         }
+    }
+}
+
+extension LiveTableModel {
+    /// Samples per second, exact to 0.1 Hz (`62.5`, `300`).
+    static func rate(periodNanoseconds: Int64) -> String {
+        let tenths = (10_000_000_000 + periodNanoseconds / 2) / periodNanoseconds
+        return tenths % 10 == 0 ? "\(tenths / 10)" : "\(tenths / 10).\(tenths % 10)"
     }
 }
 

@@ -50,7 +50,12 @@ public struct LiveTableRenderer: Sendable {
         let id = device.identity
         var parts: [String] = []
         parts.append(id.location ?? id.port ?? "?")
-        parts.append("\(id.vendor) \(id.model ?? "")".trimmingTrailingSpace())
+        // Some devices name their maker in the model string already ("Philips M8000").
+        if let model = id.model, model.hasPrefix(id.vendor) {
+            parts.append(model)
+        } else {
+            parts.append("\(id.vendor) \(id.model ?? "")".trimmingTrailingSpace())
+        }
         if let s = id.serialNumber { parts.append("s/n \(s)") }
         parts.append("[\(id.driver)]")
         if id.location != nil, let port = id.port { parts.append(port) }
