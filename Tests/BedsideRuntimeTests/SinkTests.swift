@@ -107,3 +107,23 @@ struct SinkTests {
         #expect(model.devices[0].activeAlarms.isEmpty)
     }
 }
+
+@Suite("Live table layout")
+struct LiveTableLayoutTests {
+    @Test("a frame taller or wider than the terminal is cut, saying how much is hidden")
+    func fitToWindow() {
+        let lines = (1...30).map { "line \($0) " + String(repeating: "x", count: 100) }
+        let fitted = LiveTableSink.fit(lines, into: (rows: 10, columns: 40))
+        #expect(fitted.count == 9)  // one row stays free so the cursor never scrolls the frame
+        #expect(fitted.last?.hasPrefix("… 22 more lines: enlarge the window") == true)
+        #expect(fitted.dropLast().allSatisfy { $0.count == 40 && $0.hasSuffix("…") })
+        #expect(LiveTableSink.fit(lines, into: nil) == lines)
+    }
+
+    @Test("wave rates are exact to 0.1 Hz")
+    func waveRates() {
+        #expect(LiveTableModel.rate(periodNanoseconds: 16_000_000) == "62.5")
+        #expect(LiveTableModel.rate(periodNanoseconds: 3_333_333) == "300")
+        #expect(LiveTableModel.rate(periodNanoseconds: 2_000_000) == "500")
+    }
+}
