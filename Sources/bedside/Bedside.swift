@@ -10,7 +10,7 @@ struct Bedside: AsyncParsableCommand {
             Start with `bedside demo`, which runs simulated monitors on pseudo-terminals.
             """,
         subcommands: [
-            DemoCommand.self, RunCommand.self, SimulateCommand.self, CaptureCommand.self, DriversCommand.self, BenchCommand.self,
+            DemoCommand.self, RunCommand.self, ReplayCommand.self, SimulateCommand.self, CaptureCommand.self, DriversCommand.self, BenchCommand.self,
         ]
     )
 }

@@ -93,4 +93,41 @@ struct CommandLineTests {
         #expect(Array(links.suffix(2)) == ["stopped", "closed"])
         #expect(records.contains { $0["kind"] as? String == "numeric" })
     }
+
+    @Test("replay decodes real captures of both monitors into schema-valid NDJSON, deterministically",
+          .enabled(if: BedsideTool.available && SharedData.available, "needs the built bedside and ../shared/captures"),
+          arguments: [("ge-datex-s5/b650-db02-pycollect.raw", "ge-datex"),
+                      ("intellivue-mp70/mp70-serial-demo-mode.log", "intellivue")])
+    func replayRealCapture(file: String, driver: String) throws {
+        let path = SharedData.capture(file).path
+        let result = try BedsideTool.run(["replay", path, "--driver", driver, "--format", "ndjson"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let records = try Self.parseFeed(result.lines)
+        if FeedSchemaCheck.available {
+            #expect(try FeedSchemaCheck.violations(in: result.lines) == [])
+        }
+        #expect(records.compactMap { $0["seq"] as? Int } == Array(1...records.count))
+        let numerics = records.filter { $0["kind"] as? String == "numeric" }
+        #expect(numerics.count > 100)
+        // Every number carries its unit or says why not; every record names the driver.
+        for n in numerics where n["value"] is NSNumber {
+            #expect(n["unit"] is String || n["vendorUnit"] is String)
+        }
+        #expect(records.allSatisfy { ($0["device"] as? [String: Any])?["driver"] as? String == driver })
+        // The same file gives the same feed.
+        let again = try BedsideTool.run(["replay", path, "--driver", driver, "--format", "ndjson"])
+        #expect(again.stdout == result.stdout)
+        #expect(result.stderr.contains("replayed"))
+    }
+
+    @Test("the demo-mode IntelliVue log is reported as demo data, never as valid",
+          .enabled(if: BedsideTool.available && SharedData.available, "needs the built bedside and ../shared/captures"))
+    func demoModeIsNotValid() throws {
+        let path = SharedData.capture("intellivue-mp70/mp70-serial-demo-mode.log").path
+        let result = try BedsideTool.run(["replay", path, "--driver", "intellivue", "--format", "ndjson"])
+        let records = try Self.parseFeed(result.lines)
+        let hr = records.filter { $0["metric"] as? String == "MDC_ECG_HEART_RATE" && $0["value"] is NSNumber }
+        #expect(!hr.isEmpty)
+        #expect(hr.allSatisfy { $0["state"] as? String == "demo" })
+    }
 }

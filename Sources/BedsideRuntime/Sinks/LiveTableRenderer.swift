@@ -29,7 +29,7 @@ public struct LiveTableRenderer: Sendable {
                 out.append("  ALARM \(alarm.priority.rawValue) \(alarm.category.rawValue): \(alarm.text)")
             }
             let shown = device.metrics.filter { showAbsent || !($0.state == .absent && $0.value == nil) }
-            var table = [["METRIC", "LABEL", "VALUE", "UNIT", "STATE", "AGE"]]
+            var table = [["METRIC", "LABEL", "VALUE", "UNIT", "AGE", "STATE"]]
             for m in shown {
                 let age = Double(now.nanoseconds(since: m.hostTime)) / 1e9
                 var ageText = Self.age(age)
@@ -37,7 +37,7 @@ public struct LiveTableRenderer: Sendable {
                 var state = m.state.rawValue
                 if m.state != .valid, let reason = m.reason { state += " (\(reason))" }
                 table.append([m.name + (m.mapped ? "" : " (unmapped)"), m.label ?? "", m.value ?? "—",
-                              m.unit ?? "—", state, ageText])
+                              m.unit ?? "—", ageText, state])
             }
             if shown.count > 0 { out += Self.aligned(table) }
             let hidden = device.metrics.count - shown.count
@@ -65,8 +65,8 @@ public struct LiveTableRenderer: Sendable {
         return parts.joined(separator: "  ")
     }
 
-    /// Rows padded so that every column lines up; the state column goes last-but-one and may be
-    /// long (it carries the device's reason), so it is not padded beyond its widest entry.
+    /// Rows padded so that every column lines up. The state column goes last: it carries the
+    /// device's reason and may be long.
     static func aligned(_ rows: [[String]]) -> [String] {
         guard let columns = rows.first?.count else { return [] }
         var widths = [Int](repeating: 0, count: columns)

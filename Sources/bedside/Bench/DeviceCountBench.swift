@@ -38,7 +38,7 @@ struct DeviceCountBench {
         for path in paths {
             ports.append(try await openPort(
                 path: path, driverType: driverType, configuration: DriverConfiguration(),
-                settings: driverType.descriptor.defaultSerialSettings, location: nil, bus: bus, clock: clock))
+                settings: SimulatedDevice.lineSettings(for: driverType), location: nil, bus: bus, clock: clock))
         }
         let counter = Task { () -> Int in
             var n = 0

@@ -33,7 +33,7 @@ struct LatencyBench {
             driver: driver, simulator: simulator, clock: clock, onTransmit: { _ in writes.append(BridgeClock.monotonicNanoseconds()) })
         let port = try await openPort(
             path: device.devicePath, driverType: driverType, configuration: DriverConfiguration(),
-            settings: driverType.descriptor.defaultSerialSettings, location: nil, bus: bus, clock: clock)
+            settings: SimulatedDevice.lineSettings(for: driverType), location: nil, bus: bus, clock: clock)
 
         let arrivals = Task { () -> [Int64] in
             var times: [Int64] = []

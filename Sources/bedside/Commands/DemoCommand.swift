@@ -43,7 +43,7 @@ struct DemoCommand: AsyncParsableCommand {
                     let driverType = try DriverCatalog.registry.driverType(named: name)
                     ports.append(try await openPort(
                         path: device.devicePath, driverType: driverType, configuration: DriverConfiguration(),
-                        settings: driverType.descriptor.defaultSerialSettings, location: "chair-\(i + 1)",
+                        settings: SimulatedDevice.lineSettings(for: driverType), location: "chair-\(i + 1)",
                         bus: bus, clock: clock))
                     logger.info("chair-\(i + 1): simulated \(name) on \(device.devicePath)")
                 }

@@ -14,6 +14,17 @@ struct SimulatedDevice: Sendable {
     /// The tty a bridge opens to talk to the simulated device.
     var devicePath: String { terminal.devicePath }
 
+    /// Line settings to open ``devicePath`` with: the driver's, except the character framing. A
+    /// Linux pseudo-terminal always carries 8 data bits without parity and refuses anything
+    /// else; bytes pass unchanged either way, so speed, stop bits and flow control are all
+    /// that can (and need to) match.
+    static func lineSettings(for driver: any DeviceDriver.Type) -> SerialSettings {
+        var settings = driver.descriptor.defaultSerialSettings
+        settings.dataBits = 8
+        settings.parity = .none
+        return settings
+    }
+
     static func start(driver name: String, configuration: SimulatorConfiguration, clock: BridgeClock) async throws
         -> SimulatedDevice
     {
@@ -24,7 +35,7 @@ struct SimulatedDevice: Sendable {
     static func start(driver name: String, simulator: any DeviceSimulator, clock: BridgeClock,
                       onTransmit: (@Sendable (Int) -> Void)? = nil) async throws -> SimulatedDevice {
         let registry = DriverCatalog.registry
-        let settings = try registry.driverType(named: name).descriptor.defaultSerialSettings
+        let settings = lineSettings(for: try registry.driverType(named: name))
         let terminal = try PseudoTerminal.open(settings: settings)
         do {
             let channel = try await terminal.makeAsyncChannel()
