@@ -1,6 +1,7 @@
 import BedsideDriver
 import BedsideModel
 import BedsideRuntime
+import Glibc
 import Logging
 
 /// Time from a simulated device writing a frame to its pty, to the first record decoded from it
@@ -61,7 +62,8 @@ struct LatencyBench {
             guard w < writeTimes.count, writeTimes[w] <= t else { continue }
             if firstArrival[w] == nil { firstArrival[w] = t }
         }
-        let samples = firstArrival.map { Double($0.value - writeTimes[$0.key]) / 1000 }
+        let samples = firstArrival.sorted { $0.key < $1.key }.map { Double($0.value - writeTimes[$0.key]) / 1000 }
+        if getenv("BEDSIDE_BENCH_TRACE") != nil { print(samples.map { Int($0) }) }
         return Result(samples: samples, records: arrivalTimes.count)
     }
 }

@@ -1,22 +1,22 @@
+import BedsideCapture
 import BedsideDriver
 import BedsideModel
 import BedsideRuntime
 
-/// Offline decoding throughput: a raw capture fed through a driver with transmit disabled, the
-/// way an offline replay runs, repeated; plus the same with every record encoded as an NDJSON
-/// line (the cost of the feed itself).
+/// Offline decoding throughput: a capture's chunks (a raw dump cut into 4 KiB reads, or an
+/// IntelliVue log's stamped frames) fed through a driver with transmit disabled, the way an
+/// offline replay runs, repeated; plus the same with every record encoded as an NDJSON line (the
+/// cost of the feed itself). Throughput is counted in bytes of the file.
 struct ReplayBench {
-    var bytes: [UInt8]
+    var chunks: [CaptureChunk]
     var driver: String
     var repetitions: Int
-    /// Bytes per `receive` call, like reads from a port or chunks of a capture.
-    var chunkSize = 4096
 
     struct Result {
         var decodeSeconds: [Double]
         var encodeSeconds: [Double]
         var observations: Int
-        /// Span of the device's (or else the host's) timestamps in the decoded records.
+        /// Span of the device's clock in the decoded records.
         var captureSeconds: Double?
     }
 
@@ -52,23 +52,18 @@ struct ReplayBench {
         var count = 0
         var seq: UInt64 = 0
         var first: Timestamp?, last: Timestamp?
-        // Host time advances with the bytes as if they arrived at 115200 baud, so drivers that
-        // look at time see it move.
-        let base = Timestamp(secondsSinceEpoch: 1_800_000_000)
         let start = BridgeClock.monotonicNanoseconds()
-        driver.start(now: base, into: &output)
+        driver.start(now: chunks.first?.time ?? Timestamp(nanosecondsSinceEpoch: 0), into: &output)
         output.reset()
-        bytes.withUnsafeBytes { all in
-            var offset = 0
-            while offset < all.count {
-                let end = min(offset + chunkSize, all.count)
-                let now = base.adding(nanoseconds: Int64(end) * 86_806)
-                driver.receive(UnsafeRawBufferPointer(rebasing: all[offset..<end]), now: now, into: &output)
+        for chunk in chunks {
+            chunk.bytes.withUnsafeBytes { driver.receive($0, now: chunk.time, into: &output) }
+            do {
                 count += output.observations.count
                 for o in output.observations {
-                    let t = o.deviceTimeOrHostTime
-                    if first == nil { first = t }
-                    last = t
+                    if let t = o.deviceTime {
+                    if first.map({ t < $0 }) ?? true { first = t }
+                    if last.map({ t > $0 }) ?? true { last = t }
+                    }
                     if encodeJSON {
                         seq += 1
                         line.removeAll(keepingCapacity: true)
@@ -76,7 +71,6 @@ struct ReplayBench {
                     }
                 }
                 output.reset()
-                offset = end
             }
         }
         let seconds = Double(BridgeClock.monotonicNanoseconds() - start) / 1e9
@@ -87,13 +81,13 @@ struct ReplayBench {
 }
 
 extension Observation {
-    var deviceTimeOrHostTime: Timestamp {
+    var deviceTime: Timestamp? {
         switch self {
-        case .numeric(let r): r.deviceTime ?? r.hostTime
-        case .waveform(let w): w.deviceTime ?? w.hostTime
-        case .alarm(let a): a.deviceTime ?? a.hostTime
-        case .pumpChannel(let p): p.deviceTime ?? p.hostTime
-        case .link(let l): l.hostTime
+        case .numeric(let r): r.deviceTime
+        case .waveform(let w): w.deviceTime
+        case .alarm(let a): a.deviceTime
+        case .pumpChannel(let p): p.deviceTime
+        case .link: nil
         }
     }
 }
