@@ -28,24 +28,9 @@ enum IntelliVueTime {
     static func absoluteBytes(_ t: Timestamp) -> [UInt8] {
         let secs = t.secondsSinceEpoch
         let (days, sod) = secs.quotientAndRemainder(dividingBy: 86_400)
-        let (y, m, d) = civil(fromDays: days)
+        let (y, m, d) = Timestamp.civil(fromDays: days)
         func bcd(_ v: Int64) -> UInt8 { UInt8((v / 10) << 4 | (v % 10)) }
         return [bcd(y / 100), bcd(y % 100), bcd(m), bcd(d), bcd(sod / 3600), bcd(sod % 3600 / 60), bcd(sod % 60), 0]
-    }
-}
-
-extension IntelliVueTime {
-    /// Days since 1970-01-01 → (year, month, day) (proleptic Gregorian).
-    static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 }
 
