@@ -25,8 +25,12 @@ struct GEDatexPHDBDecoder: Sendable {
     /// Metric and label per field per label code 0..<32, resolved once: `[class][field][code]`
     /// (empty for fields whose metric does not depend on a label).
     private var resolved: [[[(MetricIdentity, String?)]]] = []
-    /// Per field: the reason of the absent reading last forwarded, `nil` when the last one was not absent.
-    private var absentMemo: [[String?]] = []
+    /// Per field: the reason and host time of the absent reading last forwarded, `nil` when the last
+    /// one was not absent.
+    private var absentMemo: [[(reason: String?, forwarded: Timestamp)?]] = []
+    /// An unchanged absent field is repeated this often, so a consumer that joins late (or lost a
+    /// record) learns within a minute that the field is still absent.
+    static let absentRefreshNanoseconds: Int64 = 60_000_000_000
     private static let resolvedCodes = 32
     /// NIBP label text per value of label bits 0–4.
     private static let nibpLabels: [String?] = (0..<32).map { nibpLabel(UInt16($0)) }
@@ -41,7 +45,7 @@ struct GEDatexPHDBDecoder: Sendable {
         co2Sources = tables.labelMap("co2-rr-source")
         spo2Slots = tables.labelMap("spo2-slot")
         agents = tables.labelMap("agent")
-        absentMemo = tables.fields.map { [String?](repeating: nil, count: $0.count) }
+        absentMemo = tables.fields.map { [(reason: String?, forwarded: Timestamp)?](repeating: nil, count: $0.count) }
         resolved = tables.fields.map { specs in
             specs.map { spec in
                 switch spec.rule {
@@ -113,13 +117,15 @@ struct GEDatexPHDBDecoder: Sendable {
             var isNIBP = false
             if case .nibp = rule { isNIBP = true }
             if state == .absent, !isNIBP {
-                // An absent field is forwarded when it becomes absent (or its reason changes), not
-                // in every record: most monitors report dozens of groups they do not have.
-                if absentMemo[c][index] == reason {
+                // An absent field is forwarded when it becomes absent (or its reason changes), and
+                // then once a minute, not in every record: most monitors report dozens of groups
+                // they do not have.
+                if let memo = absentMemo[c][index], memo.reason == reason,
+                   hostTime.nanoseconds(since: memo.forwarded) < Self.absentRefreshNanoseconds {
                     output.count("readings.absent-repeats-suppressed")
                     continue
                 }
-                absentMemo[c][index] = reason
+                absentMemo[c][index] = (reason, hostTime)
             } else if absentMemo[c][index] != nil {
                 absentMemo[c][index] = nil
             }
