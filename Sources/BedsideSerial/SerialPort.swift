@@ -62,7 +62,12 @@ public final class SerialPort: Sendable {
         if options.exclusive {
             guard ioctl(fd, UInt(TIOCEXCL)) == 0 else { throw .fromErrno(errno, path: path, operation: "ioctl(TIOCEXCL)") }
         }
-        try TerminalConfiguration.apply(options.settings, to: fd, path: path)
+        let effective = try TerminalConfiguration.apply(options.settings, to: fd, path: path)
+        if let effective, effective != options.settings {
+            logger.notice(
+                "\(path) keeps \(effective.summary) instead of \(options.settings.summary): it has no line framing (a pseudo-terminal); bytes pass unchanged",
+                metadata: ["port": "\(path)"])
+        }
         if options.assertDTR != nil || options.assertRTS != nil {
             do throws(SerialPortError) {
                 try ModemLines.set(fd, path: path, dtr: options.assertDTR, rts: options.assertRTS)

@@ -117,23 +117,46 @@ public enum TerminalConfiguration {
         return t
     }
 
-    /// Applies raw mode and `settings` to `fd`, then reads them back: a driver that silently keeps
-    /// another speed (many USB adapters cap at 115200 or 230400) is reported instead of trusted.
-    public static func apply(_ settings: SerialSettings?, to fd: CInt, path: String) throws(SerialPortError) {
-        var t = try attributes(of: fd, path: path)
+    /// Applies raw mode and `settings` to `fd`, then reads them back, and returns the settings in
+    /// effect. A driver that silently keeps another speed, stop bits or flow control (many USB
+    /// adapters cap at 115200 or 230400) is reported instead of trusted.
+    ///
+    /// One exception: a pseudo-terminal has no line framing, and Linux forces it to 8 data bits
+    /// without parity (refusing the change or clearing the bits). When exactly that happens, the
+    /// settings are applied with 8 data bits and no parity and the returned value says so; the
+    /// bytes still pass unchanged, which is all a pseudo-terminal peer can see.
+    @discardableResult
+    public static func apply(_ settings: SerialSettings?, to fd: CInt, path: String) throws(SerialPortError)
+        -> SerialSettings?
+    {
+        let original = try attributes(of: fd, path: path)
+        var t = original
         try makeRaw(&t, settings: settings)
-        guard tcsetattr(fd, TCSANOW, &t) == 0 else {
-            let code = errno
-            if code == EINVAL, let settings {
-                throw .unsupportedSetting("\(path) refuses \(settings.summary)")
+        let setError = tcsetattr(fd, TCSANOW, &t) == 0 ? 0 : errno
+        guard let settings else {
+            guard setError == 0 else { throw .fromErrno(setError, path: path, operation: "tcsetattr") }
+            return nil
+        }
+        if setError == 0, let actual = Self.settings(of: try attributes(of: fd, path: path)), actual == settings {
+            return actual
+        }
+        guard setError == 0 || setError == EINVAL else { throw .fromErrno(setError, path: path, operation: "tcsetattr") }
+
+        // The pseudo-terminal case: retry with the framing a pty keeps.
+        var unframed = settings
+        unframed.dataBits = 8
+        unframed.parity = .none
+        if unframed != settings {
+            t = original
+            try makeRaw(&t, settings: unframed)
+            if tcsetattr(fd, TCSANOW, &t) == 0,
+               let actual = Self.settings(of: try attributes(of: fd, path: path)), actual == unframed {
+                return actual
             }
-            throw .fromErrno(code, path: path, operation: "tcsetattr")
         }
-        guard let settings else { return }
-        let readBack = try attributes(of: fd, path: path)
-        guard let actual = Self.settings(of: readBack), actual == settings else {
-            let got = Self.settings(of: readBack)?.summary ?? "a non-standard speed"
-            throw .unsupportedSetting("\(path) was asked for \(settings.summary) but keeps \(got); the adapter or its driver does not support it")
-        }
+        if setError == EINVAL { throw .unsupportedSetting("\(path) refuses \(settings.summary)") }
+        let got = Self.settings(of: try attributes(of: fd, path: path))?.summary ?? "a non-standard speed"
+        throw .unsupportedSetting(
+            "\(path) was asked for \(settings.summary) but keeps \(got); the adapter or its driver does not support it")
     }
 }

@@ -17,7 +17,9 @@ struct ChildProcess {
         var pid: pid_t = 0
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        let rc = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        var attributes = cleanSignalAttributes()
+        defer { posix_spawnattr_destroy(&attributes) }
+        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
         close(pipeFDs[1])
         guard rc == 0 else {
             close(pipeFDs[0])
@@ -48,7 +50,9 @@ struct ChildProcess {
         var pid: pid_t = 0
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        let rc = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        var attributes = cleanSignalAttributes()
+        defer { posix_spawnattr_destroy(&attributes) }
+        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
         guard rc == 0 else { throw ChildProcessError.failed("posix_spawn \(executable)", rc) }
         return pid
     }
@@ -57,6 +61,22 @@ struct ChildProcess {
         kill(pid, SIGTERM)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    }
+
+    /// The child must not inherit the signal mask of the (concurrency runtime) thread that spawns
+    /// it: with SIGTERM blocked it could never be stopped.
+    private static func cleanSignalAttributes() -> posix_spawnattr_t {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        return attributes
     }
 
     static func isExecutable(_ path: String) -> Bool { access(path, X_OK) == 0 }
