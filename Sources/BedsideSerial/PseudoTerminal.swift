@@ -75,6 +75,26 @@ public struct PseudoTerminal: Sendable {
         return try await EventLoopChannels.make(descriptor: fd, group: group)
     }
 
+    /// Closes the descriptor the pair keeps on the device side. From then on the controller sees
+    /// hang-ups: reads fail (the NIO channel's inbound stream ends) once no program has the device
+    /// open, and ``deviceSideIsOpen()`` tells whether one has. Used by live replay to start playing
+    /// only when a client has connected, and to stop when it leaves.
+    public func releaseDeviceSide() {
+        let keeper: CInt = ownership.withLock { s in
+            defer { s.deviceKeeper = -1 }
+            return s.deviceKeeper
+        }
+        if keeper >= 0 { _ = Glibc.close(keeper) }
+    }
+
+    /// Whether any program has the device side open (always true before ``releaseDeviceSide()``,
+    /// which holds it open itself). Reads the controller's hang-up state; does not consume data.
+    public func deviceSideIsOpen() -> Bool {
+        var p = pollfd(fd: controllerDescriptor, events: Int16(POLLIN), revents: 0)
+        guard poll(&p, 1, 0) >= 0 else { return false }
+        return p.revents & Int16(POLLHUP) == 0
+    }
+
     /// Closes the descriptors this value still owns: the controller (unless NIO owns it) and the
     /// device-side keeper. Clients then read end-of-file. Safe to call more than once.
     public func close() {

@@ -1,0 +1,105 @@
+import BedsideModel
+import Glibc
+
+/// Turns a plain byte dump (what many tools save: every byte the device sent, nothing else) into a
+/// ``Capture`` of rx chunks.
+///
+/// A dump has no timing, so times are synthesized, and the header's note says so. With
+/// ``Chunking/lineRate(chunkSize:)`` (the default) the bytes are cut into chunks of `chunkSize`
+/// bytes, each stamped with the time its last byte would have arrived at the line rate of the
+/// given settings (start bit + data bits + parity bit + stop bits per byte, back to back): the
+/// driver sees a plausible, monotonic clock and frames split across reads, as on a real port.
+/// With ``Chunking/single`` the whole dump is one chunk at the start time.
+public enum RawDumpImport {
+    public enum Chunking: Hashable, Sendable {
+        /// Chunks of this many bytes spaced at the line rate. 64 is what a USB full-speed serial
+        /// adapter delivers per packet, the common case for the recordings we import.
+        case lineRate(chunkSize: Int)
+        /// One chunk holding the whole dump.
+        case single
+
+        public static let `default` = Chunking.lineRate(chunkSize: 64)
+    }
+
+    /// Nanoseconds one byte takes on the wire at these settings.
+    public static func nanosecondsPerByte(_ s: SerialSettings) -> Int64 {
+        let bitsPerByte = 1 + s.dataBits + (s.parity == .none ? 0 : 1) + s.stopBits
+        return Int64(bitsPerByte) * 1_000_000_000 / Int64(max(s.baudRate, 1))
+    }
+
+    /// Builds a capture from `bytes`.
+    ///
+    /// - Parameters:
+    ///   - settings: the line settings the dump was recorded with (for the line-rate clock and the header).
+    ///   - startTime: the time of the first byte; a dump does not say, so the caller decides (e.g.
+    ///     the file's modification time minus its duration, or a fixed time for reproducible tests).
+    ///   - source: where the bytes came from (header `port`).
+    public static func capture(
+        bytes: [UInt8], settings: SerialSettings, startTime: Timestamp, driver: String? = nil,
+        source: String? = nil, chunking: Chunking = .default
+    ) -> Capture {
+        var chunks: [CaptureChunk] = []
+        let perByte = nanosecondsPerByte(settings)
+        switch chunking {
+        case .single:
+            if !bytes.isEmpty { chunks.append(CaptureChunk(time: startTime, direction: .rx, bytes: bytes)) }
+        case .lineRate(let requested):
+            let size = max(requested, 1)
+            chunks.reserveCapacity(bytes.count / size + 1)
+            var offset = 0
+            while offset < bytes.count {
+                let end = min(offset + size, bytes.count)
+                let time = startTime.adding(nanoseconds: Int64(end) * perByte)
+                chunks.append(CaptureChunk(time: time, direction: .rx, bytes: Array(bytes[offset..<end])))
+                offset = end
+            }
+        }
+        let how: String
+        switch chunking {
+        case .single: how = "one chunk"
+        case .lineRate(let n): how = "chunks of \(max(n, 1)) bytes timed at the line rate of \(settings.summary)"
+        }
+        let header = CaptureHeader(
+            driver: driver, serialSettings: settings, port: source, startTime: startTime,
+            note: "imported from a raw rx-only byte dump\(source.map { " (\($0))" } ?? ""); the dump has no timing, times are synthesized: \(how)")
+        return Capture(header: header, chunks: chunks)
+    }
+
+    /// Reads the dump at `path` and builds a capture from it.
+    public static func capture(
+        contentsOf path: String, settings: SerialSettings, startTime: Timestamp, driver: String? = nil,
+        chunking: Chunking = .default
+    ) throws(CaptureError) -> Capture {
+        capture(bytes: try FileBytes.read(path), settings: settings, startTime: startTime, driver: driver,
+                source: path, chunking: chunking)
+    }
+}
+
+/// Whole-file reads for importers and the sniffer.
+enum FileBytes {
+    static func read(_ path: String, limit: Int = .max) throws(CaptureError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let code = errno
+            throw code == ENOENT ? .notFound(path: path) : .io(operation: "open", path: path, errno: code)
+        }
+        defer { close(fd) }
+        var st = stat()
+        let expected = fstat(fd, &st) == 0 ? Int(st.st_size) : 0
+        var out = [UInt8](repeating: 0, count: min(max(expected, 4096), limit))
+        var count = 0
+        while count < limit {
+            if count == out.count { out += [UInt8](repeating: 0, count: min(out.count, limit - count)) }
+            let n = out.withUnsafeMutableBytes { raw in Glibc.read(fd, raw.baseAddress! + count, raw.count - count) }
+            if n > 0 {
+                count += n
+            } else if n == 0 {
+                break
+            } else if errno != EINTR {
+                throw .io(operation: "read", path: path, errno: errno)
+            }
+        }
+        out.removeSubrange(count...)
+        return out
+    }
+}
