@@ -48,30 +48,34 @@ public struct DecimalValue: Hashable, Sendable {
     }
 
     public func appendText(to out: inout [UInt8]) {
-        let negative = mantissa < 0
-        var digits = [UInt8]()
-        var m = mantissa.magnitude
-        repeat {
-            digits.append(UInt8(48 + m % 10))
-            m /= 10
-        } while m > 0
-        digits.reverse()
-        if negative { out.append(UInt8(ascii: "-")) }
-        if exponent >= 0 {
-            out.append(contentsOf: digits)
-            if mantissa != 0 { for _ in 0..<Int(exponent) { out.append(48) } }
-            return
-        }
-        let fractionDigits = Int(-exponent)
-        if digits.count <= fractionDigits {
-            out.append(48)
-            out.append(UInt8(ascii: "."))
-            for _ in 0..<(fractionDigits - digits.count) { out.append(48) }
-            out.append(contentsOf: digits)
-        } else {
-            out.append(contentsOf: digits[..<(digits.count - fractionDigits)])
-            out.append(UInt8(ascii: "."))
-            out.append(contentsOf: digits[(digits.count - fractionDigits)...])
+        // Digits are produced least significant first into a fixed buffer: no allocation, this
+        // runs for every value on the feed.
+        var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes ≥ 19 digits of |Int64.min|
+        withUnsafeMutableBytes(of: &buffer) { digits in
+            var m = mantissa.magnitude
+            var count = 0
+            repeat {
+                digits[count] = UInt8(48 + m % 10)
+                m /= 10
+                count += 1
+            } while m > 0
+            if mantissa < 0 { out.append(UInt8(ascii: "-")) }
+            if exponent >= 0 {
+                for i in stride(from: count - 1, through: 0, by: -1) { out.append(digits[i]) }
+                if mantissa != 0 { for _ in 0..<Int(exponent) { out.append(48) } }
+                return
+            }
+            let fractionDigits = Int(-exponent)
+            if count <= fractionDigits {
+                out.append(48)
+                out.append(UInt8(ascii: "."))
+                for _ in 0..<(fractionDigits - count) { out.append(48) }
+                for i in stride(from: count - 1, through: 0, by: -1) { out.append(digits[i]) }
+            } else {
+                for i in stride(from: count - 1, through: fractionDigits, by: -1) { out.append(digits[i]) }
+                out.append(UInt8(ascii: "."))
+                for i in stride(from: fractionDigits - 1, through: 0, by: -1) { out.append(digits[i]) }
+            }
         }
     }
 }

@@ -40,7 +40,7 @@ public struct FeedJSONWriter: Sendable {
             o.out.append(UInt8(ascii: "["))
             for (i, s) in w.samples.enumerated() {
                 if i > 0 { o.out.append(UInt8(ascii: ",")) }
-                if let s { JSONObjectWriter.appendInteger(Int64(s), to: &o.out) } else { o.out.append(contentsOf: Array("null".utf8)) }
+                if let s { JSONObjectWriter.appendInteger(Int64(s), to: &o.out) } else { o.out.append(contentsOf: JSONObjectWriter.null) }
             }
             o.out.append(UInt8(ascii: "]"))
             o.string("state", w.state.rawValue)
@@ -110,7 +110,8 @@ struct JSONObjectWriter {
         first = false
         out.append(UInt8(ascii: "\""))
         out.append(contentsOf: name.utf8)
-        out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        out.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: ":"))
     }
 
     mutating func string(_ name: String, _ value: String?) {
@@ -144,10 +145,12 @@ struct JSONObjectWriter {
         integer("code", m.code.map(Int64.init))
         string("vendorCode", m.vendorCode)
         key("mapped")
-        out.append(contentsOf: m.isMapped ? Array("true".utf8) : Array("false".utf8))
+        out.append(contentsOf: m.isMapped ? Self.trueBytes : Self.falseBytes)
     }
 
     static let null: [UInt8] = Array("null".utf8)
+    static let trueBytes: [UInt8] = Array("true".utf8)
+    static let falseBytes: [UInt8] = Array("false".utf8)
 
     static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
         if value < 0 { out.append(UInt8(ascii: "-")) }
@@ -170,11 +173,10 @@ struct JSONObjectWriter {
         out.append(UInt8(ascii: "\""))
         for b in s.utf8 {
             switch b {
-            case UInt8(ascii: "\""): out.append(contentsOf: [92, 34])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [92, 92])
-            case 0x0A: out.append(contentsOf: [92, UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [92, UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [92, UInt8(ascii: "t")])
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(92); out.append(b)
+            case 0x0A: out.append(92); out.append(UInt8(ascii: "n"))
+            case 0x0D: out.append(92); out.append(UInt8(ascii: "r"))
+            case 0x09: out.append(92); out.append(UInt8(ascii: "t"))
             case 0..<0x20:
                 let hex = Array("0123456789abcdef".utf8)
                 out.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(b >> 4)], hex[Int(b & 0xF)]])

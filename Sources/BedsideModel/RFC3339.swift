@@ -92,7 +92,7 @@ extension Timestamp {
     }
 
     /// Days since 1970-01-01 → (year, month, day); Howard Hinnant's civil calendar algorithm.
-    static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
+    public static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
         let z = z0 + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097

@@ -4,6 +4,13 @@ import ArgumentParser
 struct Bedside: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bedside",
-        abstract: "Bedside Bridge: connects bedside medical devices to the software that watches over patients."
+        abstract: "Bedside Bridge: connects bedside medical devices to the software that watches over patients.",
+        discussion: """
+            Readings go to stdout (NDJSON, one record per line, or a live table); logs go to stderr.
+            Start with `bedside demo`, which runs simulated monitors on pseudo-terminals.
+            """,
+        subcommands: [
+            DemoCommand.self, RunCommand.self, ReplayCommand.self, SimulateCommand.self, CaptureCommand.self, DriversCommand.self, BenchCommand.self,
+        ]
     )
 }

@@ -9,6 +9,9 @@ import Testing
         #expect(DecimalValue(raw: 12, exponent: 2).text == "1200")
         #expect(DecimalValue(raw: 0, exponent: -2).text == "0.00")
         #expect(DecimalValue(raw: 7598, exponent: -1).text == "759.8")
+        #expect(DecimalValue(mantissa: .min, exponent: -3).text == "-9223372036854775.808")
+        #expect(DecimalValue(mantissa: .max, exponent: 0).text == "9223372036854775807")
+        #expect(DecimalValue(raw: 5, exponent: -4).text == "0.0005")
     }
 
     @Test func parsesText() {

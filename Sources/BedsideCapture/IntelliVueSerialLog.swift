@@ -1,0 +1,84 @@
+import BedsideModel
+
+/// Imports the timestamped serial logs recorded from Philips IntelliVue monitors (MIB/RS232, as
+/// written by the DocBox/DICES driver): a 23-byte ASCII time stamp `YYYY/MM/DDThh:mm:ss,mmm`
+/// immediately followed by one complete raw frame (`0xC0 … 0xC1`, escaped, with FCS), repeated.
+/// Only the monitor's side is logged, so every frame becomes an `rx` chunk at its logged time.
+///
+/// The log carries no time zone. The import reads the stamps as UTC and says so in the capture
+/// note; the frames are kept byte for byte (the importer does not check FCS or content — the
+/// driver does).
+public enum IntelliVueSerialLog {
+    /// Length of the ASCII time stamp that precedes each frame.
+    public static let stampLength = 23
+
+    public enum ImportError: Error, Equatable, CustomStringConvertible {
+        /// The bytes at `offset` are not a `YYYY/MM/DDThh:mm:ss,mmm` stamp.
+        case badTimestamp(offset: Int)
+        /// No frame start (0xC0) right after the stamp at `offset`.
+        case missingFrameStart(offset: Int)
+        /// The last frame has no end (0xC1): the log was cut while writing.
+        case unterminatedFrame(offset: Int)
+        /// The file holds no frame at all.
+        case empty
+
+        public var description: String {
+            switch self {
+            case .badTimestamp(let o):
+                "IntelliVue serial log: no YYYY/MM/DDThh:mm:ss,mmm time stamp at byte \(o); is this a DICES serial log?"
+            case .missingFrameStart(let o): "IntelliVue serial log: time stamp at byte \(o) is not followed by a frame (0xC0)"
+            case .unterminatedFrame(let o): "IntelliVue serial log: frame at byte \(o) has no end (0xC1); the log is truncated"
+            case .empty: "IntelliVue serial log: the file holds no frames"
+            }
+        }
+    }
+
+    /// Whether `prefix` (the first bytes of a file, at least 24) starts like such a log.
+    public static func looksLikeLog(_ prefix: [UInt8]) -> Bool {
+        prefix.count > stampLength && parseStamp(prefix, at: 0) != nil && prefix[stampLength] == 0xc0
+    }
+
+    /// Converts a log into a ``Capture`` (driver `intellivue`, 115200 8N1, one `rx` chunk per frame).
+    /// `source` names the file (kept as the capture's port).
+    public static func importLog(_ bytes: [UInt8], source: String) throws -> Capture {
+        var chunks: [CaptureChunk] = []
+        var i = 0
+        while i < bytes.count {
+            guard let time = parseStamp(bytes, at: i) else { throw ImportError.badTimestamp(offset: i) }
+            let frameStart = i + stampLength
+            guard frameStart < bytes.count, bytes[frameStart] == 0xc0 else { throw ImportError.missingFrameStart(offset: i) }
+            guard let end = bytes[(frameStart + 1)...].firstIndex(of: 0xc1) else {
+                throw ImportError.unterminatedFrame(offset: frameStart)
+            }
+            chunks.append(CaptureChunk(time: time, direction: .rx, bytes: Array(bytes[frameStart...end])))
+            i = end + 1
+        }
+        guard let first = chunks.first else { throw ImportError.empty }
+        let note = "Imported from an IntelliVue MIB/RS232 serial log (\(chunks.count) frames, monitor → host only). "
+            + "The log's time stamps have no time zone; they were read as UTC."
+        let header = CaptureHeader(driver: "intellivue", serialSettings: SerialSettings(baudRate: 115_200), port: source,
+                                   device: DeviceIdentity(driver: "intellivue", vendor: "Philips"), startTime: first.time,
+                                   note: note)
+        return Capture(header: header, chunks: chunks)
+    }
+
+    /// `YYYY/MM/DDThh:mm:ss,mmm` at `at`, read as UTC.
+    static func parseStamp(_ b: [UInt8], at: Int) -> Timestamp? {
+        guard at + stampLength <= b.count else { return nil }
+        func num(_ o: Int, _ n: Int) -> Int64? {
+            var v: Int64 = 0
+            for k in (at + o)..<(at + o + n) {
+                guard b[k] >= 48, b[k] <= 57 else { return nil }
+                v = v * 10 + Int64(b[k] - 48)
+            }
+            return v
+        }
+        guard b[at + 4] == UInt8(ascii: "/"), b[at + 7] == UInt8(ascii: "/"), b[at + 10] == UInt8(ascii: "T"),
+              b[at + 13] == UInt8(ascii: ":"), b[at + 16] == UInt8(ascii: ":"), b[at + 19] == UInt8(ascii: ","),
+              let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2), let h = num(11, 2), let mi = num(14, 2),
+              let s = num(17, 2), let ms = num(20, 3), (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, s < 61
+        else { return nil }
+        let days = Timestamp.days(fromCivil: y, mo, d)
+        return Timestamp(secondsSinceEpoch: days * 86_400 + h * 3600 + mi * 60 + s, nanoseconds: ms * 1_000_000)
+    }
+}

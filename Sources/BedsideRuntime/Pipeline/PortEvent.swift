@@ -1,0 +1,34 @@
+import BedsideModel
+import NIOCore
+
+/// Everything that can wake a port's state machine, merged into one ordered stream so the state
+/// machine is only ever touched by the task that consumes it.
+enum PortEvent: Sendable {
+    /// Bytes read from the port, stamped with the host time they were read.
+    case received(ByteBuffer, Timestamp)
+    /// The read side ended: `nil` for end of file (hang-up), or the error the port reported.
+    case inboundEnded((any Error)?)
+    /// The timer armed with this generation fired.
+    case deadline(UInt64)
+    /// A write to the port failed.
+    case writeFailed(any Error)
+    /// `stop()` was called.
+    case stop
+}
+
+/// Reads a channel's inbound stream and forwards every chunk as a ``PortEvent``, stamping each with
+/// the time it was read (as close to the kernel's read as the runtime gets).
+func forwardInbound(
+    _ inbound: NIOAsyncChannelInboundStream<ByteBuffer>,
+    to events: AsyncStream<PortEvent>.Continuation,
+    clock: BridgeClock
+) async {
+    do {
+        for try await chunk in inbound {
+            events.yield(.received(chunk, clock.now()))
+        }
+        events.yield(.inboundEnded(nil))
+    } catch {
+        events.yield(.inboundEnded(error))
+    }
+}

@@ -1,0 +1,249 @@
+import BedsideCapture
+import BedsideDriver
+import BedsideModel
+import Logging
+import Metrics
+import NIOCore
+
+/// One port of the bridge: transport → driver → bus.
+///
+/// ``run(on:)`` owns the driver for the whole session. Bytes read from the port, the driver's
+/// timer and ``stop()`` are merged into one ordered event stream consumed by that one task, so the
+/// driver's state machine is only ever mutated from a single isolation domain. For each event the
+/// pipeline calls the driver, then drains its ``DriverOutput``: identity facts are merged into the
+/// port's ``FeedSource`` (so the records that follow carry them), observations are published,
+/// transmit bytes are written to the port (and recorded), counters go to swift-metrics, and the
+/// one requested wake-up replaces the previous one.
+///
+/// Time given to the driver comes from the bridge's ``BridgeClock`` (wall clock anchored once plus
+/// monotonic elapsed time), so it never goes backwards.
+///
+/// The session ends when ``stop()`` is called or the running task is cancelled (the driver's stop
+/// bytes are then written, and waited for, before the port closes), or when the port reports end
+/// of file or an error. Either way the capture is flushed and a `closed` link event published.
+public final class PortPipeline: Sendable {
+    /// Why a session ended.
+    public enum EndReason: Sendable, Equatable {
+        /// ``PortPipeline/stop()`` was called or the task was cancelled.
+        case stopped
+        /// The port reported end of file: the other end hung up (adapter unplugged, pty closed).
+        case endOfFile
+        /// Reading from or writing to the port failed; the text says how.
+        case portError(String)
+    }
+
+    /// What a finished session did.
+    public struct Summary: Sendable {
+        public var endReason: EndReason
+        public var bytesReceived: Int
+        public var bytesSent: Int
+        public var observations: Int
+    }
+
+    private let driver: any DeviceDriver
+    private let source: FeedSource
+    private let clock: BridgeClock
+    private let recorder: (any TrafficRecorder)?
+    private let logger: Logger
+    private let events: AsyncStream<PortEvent>
+    private let eventSink: AsyncStream<PortEvent>.Continuation
+
+    /// - Parameters:
+    ///   - driver: a freshly made driver; the pipeline takes it over.
+    ///   - source: where this port's observations go (its identity names the port).
+    ///   - clock: the bridge's clock, shared by all ports.
+    ///   - recorder: receives every rx/tx chunk for a capture file.
+    public init(driver: any DeviceDriver, source: FeedSource, clock: BridgeClock,
+                recorder: (any TrafficRecorder)? = nil, logger: Logger = Logger(label: "bedside.pipeline")) {
+        self.driver = driver
+        self.source = source
+        self.clock = clock
+        self.recorder = recorder
+        var logger = logger
+        let identity = source.identity
+        logger[metadataKey: "driver"] = "\(identity.driver)"
+        if let port = identity.port { logger[metadataKey: "port"] = "\(port)" }
+        self.logger = logger
+        (events, eventSink) = AsyncStream<PortEvent>.makeStream()
+    }
+
+    /// Asks the session to end politely: the driver's stop request is sent, the capture flushed,
+    /// then the port closed and ``run(on:)`` returns. Safe to call from any thread, any number of
+    /// times.
+    public func stop() {
+        eventSink.yield(.stop)
+    }
+
+    /// Runs the session on `channel` until it ends; closes the channel before returning.
+    /// Call once per pipeline.
+    public func run(on channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async throws -> Summary {
+        let nioChannel = channel.channel
+        return try await channel.executeThenClose { inbound, _ in
+            await withTaskGroup(of: Void.self) { group in
+                let sink = eventSink
+                let clock = clock
+                group.addTask { await forwardInbound(inbound, to: sink, clock: clock) }
+                let summary = await runSession(driver, channel: nioChannel)
+                // Ends the forwarder (its inbound stream finishes once the channel is closed).
+                nioChannel.close(promise: nil)
+                group.cancelAll()
+                return summary
+            }
+        }
+    }
+
+    // MARK: The session loop
+
+    private func runSession<Driver: DeviceDriver>(_ initialDriver: Driver, channel: any Channel) async -> Summary {
+        var session = Session(driver: initialDriver, pipeline: self, channel: channel)
+        let start = clock.now()
+        source.publish(.link(LinkEvent(kind: .opened, detail: source.identity.port, hostTime: start)))
+        logger.info("session started")
+        session.start(now: start)
+
+        var endReason = EndReason.stopped
+        loop: for await event in events {
+            switch event {
+            case .received(let bytes, let time):
+                session.receive(bytes, now: time)
+            case .deadline(let generation):
+                session.deadline(generation)
+            case .stop:
+                endReason = .stopped
+                break loop
+            case .inboundEnded(nil):
+                endReason = .endOfFile
+                break loop
+            case .inboundEnded(let error?):
+                endReason = .portError(String(describing: error))
+                break loop
+            case .writeFailed(let error):
+                endReason = .portError("write failed: \(error)")
+                break loop
+            }
+        }
+        // Cancellation also ends the loop above; treat it like stop().
+        if endReason == .stopped {
+            await session.stop(now: clock.now())
+        }
+        session.timer.cancel()
+        if let recorder {
+            do { try await recorder.finish() } catch {
+                logger.error("capture could not be completed: \(error)")
+            }
+        }
+        let detail: String
+        switch endReason {
+        case .stopped: detail = "stopped by the bridge"
+        case .endOfFile: detail = "the port hung up (device or adapter disconnected, or the other end closed)"
+        case .portError(let text): detail = "port error: \(text)"
+        }
+        source.publish(.link(LinkEvent(kind: .closed, detail: detail, hostTime: clock.now())))
+        switch endReason {
+        case .stopped: logger.info("session stopped")
+        default: logger.warning("session ended: \(detail)")
+        }
+        return Summary(endReason: endReason, bytesReceived: session.bytesReceived, bytesSent: session.bytesSent,
+                       observations: session.observations)
+    }
+
+    /// The driver plus what the loop needs to act on its output. Lives in `runSession`'s frame only.
+    private struct Session<Driver: DeviceDriver> {
+        var driver: Driver
+        var output = DriverOutput()
+        var timer: DeadlineTimer
+        let pipeline: PortPipeline
+        let channel: any Channel
+        var lastWrite: EventLoopFuture<Void>?
+        var counters: [String: Counter] = [:]
+        let rxCounter: Counter
+        let txCounter: Counter
+        var bytesReceived = 0
+        var bytesSent = 0
+        var observations = 0
+
+        init(driver: Driver, pipeline: PortPipeline, channel: any Channel) {
+            self.driver = driver
+            self.pipeline = pipeline
+            self.channel = channel
+            let identity = pipeline.source.identity
+            let dimensions = [("driver", identity.driver), ("port", identity.port ?? "")]
+            rxCounter = Counter(label: "bedside_port_bytes_total", dimensions: dimensions + [("direction", "rx")])
+            txCounter = Counter(label: "bedside_port_bytes_total", dimensions: dimensions + [("direction", "tx")])
+            let sink = pipeline.eventSink
+            timer = DeadlineTimer(eventLoop: channel.eventLoop, clock: pipeline.clock) { sink.yield(.deadline($0)) }
+        }
+
+        mutating func start(now: Timestamp) {
+            driver.start(now: now, into: &output)
+            drain(now: now)
+        }
+
+        mutating func receive(_ bytes: ByteBuffer, now: Timestamp) {
+            bytesReceived += bytes.readableBytes
+            rxCounter.increment(by: bytes.readableBytes)
+            pipeline.recorder?.record(CaptureChunk(time: now, direction: .rx, bytes: Array(bytes.readableBytesView)))
+            bytes.withUnsafeReadableBytes { driver.receive($0, now: now, into: &output) }
+            drain(now: now)
+        }
+
+        mutating func deadline(_ generation: UInt64) {
+            guard timer.accept(generation) else { return }
+            let now = pipeline.clock.now()
+            driver.tick(now: now, into: &output)
+            drain(now: now)
+        }
+
+        /// Lets the driver say goodbye and waits until those bytes have been handed to the port.
+        mutating func stop(now: Timestamp) async {
+            driver.stop(now: now, into: &output)
+            drain(now: now)
+            timer.cancel()
+            if let lastWrite {
+                do { try await lastWrite.get() } catch {
+                    pipeline.logger.warning("the driver's stop request could not be written: \(error)")
+                }
+            }
+        }
+
+        private mutating func drain(now: Timestamp) {
+            if let update = output.identity { pipeline.source.apply(update) }
+            if !output.observations.isEmpty {
+                observations += output.observations.count
+                pipeline.source.publish(output.observations)
+            }
+            if !output.transmit.isEmpty { transmit(now: now) }
+            if !output.counters.isEmpty { count() }
+            timer.arm(output.nextDeadline)
+            output.reset()
+            // The contract: every call states its deadline afresh.
+            output.nextDeadline = nil
+        }
+
+        private mutating func transmit(now: Timestamp) {
+            bytesSent += output.transmit.count
+            txCounter.increment(by: output.transmit.count)
+            pipeline.recorder?.record(CaptureChunk(time: now, direction: .tx, bytes: output.transmit))
+            let write = channel.writeAndFlush(ByteBuffer(bytes: output.transmit))
+            let sink = pipeline.eventSink
+            write.whenFailure { sink.yield(.writeFailed($0)) }
+            lastWrite = write
+        }
+
+        private mutating func count() {
+            let identity = pipeline.source.identity
+            for (name, amount) in output.counters {
+                let counter: Counter
+                if let c = counters[name] {
+                    counter = c
+                } else {
+                    counter = Counter(label: "bedside_driver_events_total", dimensions: [
+                        ("driver", identity.driver), ("port", identity.port ?? ""), ("event", name),
+                    ])
+                    counters[name] = counter
+                }
+                counter.increment(by: amount)
+            }
+        }
+    }
+}

@@ -1,0 +1,223 @@
+import BedsideDriver
+import BedsideModel
+
+/// Turns PHDB (maintype 0) records into numeric readings.
+///
+/// Each displayed-values subrecord (type 1) is 278 bytes; its class comes from
+/// `cl_drilvl_subt` bits 8–11, never from its position in the record. Fields, scales, units and
+/// MDC terms come from `numerics.tsv`; label-dependent terms from `labels.tsv`.
+struct GEDatexPHDBDecoder: Sendable {
+    let tables: GEDatexTables
+    private(set) var nibp = GEDatexNIBPTracker()
+    /// Latest ECG label (lead per channel), for naming ECG waveforms.
+    private(set) var ecgLabel: UInt16?
+    /// Latest invasive pressure site code per channel 1…8, for labelling pressure waveforms.
+    private(set) var pressureSites = [Int?](repeating: nil, count: 9)
+
+    private let hrSources: GEDatexLabelMap
+    private let ecgLeads: GEDatexLabelMap
+    private let pressureSiteMap: GEDatexLabelMap
+    private let pressureFamilies: GEDatexLabelMap
+    private let temperatureSites: GEDatexLabelMap
+    private let co2Sources: GEDatexLabelMap
+    private let spo2Slots: GEDatexLabelMap
+    private let agents: GEDatexLabelMap
+    /// Metric and label per field per label code 0..<32, resolved once: `[class][field][code]`
+    /// (empty for fields whose metric does not depend on a label).
+    private var resolved: [[[(MetricIdentity, String?)]]] = []
+    /// Per field: the reason and host time of the absent reading last forwarded, `nil` when the last
+    /// one was not absent.
+    private var absentMemo: [[(reason: String?, forwarded: Timestamp)?]] = []
+    /// An unchanged absent field is repeated this often, so a consumer that joins late (or lost a
+    /// record) learns within a minute that the field is still absent.
+    static let absentRefreshNanoseconds: Int64 = 60_000_000_000
+    private static let resolvedCodes = 32
+    /// NIBP label text per value of label bits 0–4.
+    private static let nibpLabels: [String?] = (0..<32).map { nibpLabel(UInt16($0)) }
+
+    init(tables: GEDatexTables) {
+        self.tables = tables
+        hrSources = tables.labelMap("hr-source")
+        ecgLeads = tables.labelMap("ecg-lead")
+        pressureSiteMap = tables.labelMap("pressure-site")
+        pressureFamilies = tables.labelMap("pressure-family")
+        temperatureSites = tables.labelMap("temp-site")
+        co2Sources = tables.labelMap("co2-rr-source")
+        spo2Slots = tables.labelMap("spo2-slot")
+        agents = tables.labelMap("agent")
+        absentMemo = tables.fields.map { [(reason: String?, forwarded: Timestamp)?](repeating: nil, count: $0.count) }
+        resolved = tables.fields.map { specs in
+            specs.map { spec in
+                switch spec.rule {
+                case .fixed, .staleLabelBit, .nibp: []
+                default: (0..<Self.resolvedCodes).map { resolveSlow(spec, code: $0) }
+                }
+            }
+        }
+    }
+
+    /// Decodes every displayed-values subrecord of `record`; returns how many were decoded.
+    @discardableResult
+    mutating func decode(record: UnsafeRawBufferPointer, header: GEDatexRecordHeader, hostTime: Timestamp,
+                         clockOffsetSeconds: Int64, into output: inout DriverOutput) -> Int {
+        var decoded = 0
+        for descriptor in header.subrecords {
+            guard descriptor.type == 1 else {
+                output.count("phdb.subrecords-ignored")  // trends (2, 3) and aux (4) are not requested
+                continue
+            }
+            let start = GEDatexWire.headerLength + descriptor.offset
+            guard descriptor.offset >= 0, start + GEDatexWire.phdbSubrecordLength <= record.count else {
+                output.count("phdb.subrecords-out-of-bounds")
+                continue
+            }
+            let sub = UnsafeRawBufferPointer(rebasing: record[start..<(start + GEDatexWire.phdbSubrecordLength)])
+            let classCode = Int((sub.geUInt16(276) >> 8) & 0xF)
+            guard let cls = GEDatexClass(rawValue: classCode) else {
+                output.count("phdb.unknown-class")
+                continue
+            }
+            let time = sub.geUInt32(0)
+            let deviceTime = Timestamp(secondsSinceEpoch: Int64(time != 0 ? time : header.time) + clockOffsetSeconds)
+            let body = UnsafeRawBufferPointer(rebasing: sub[4..<(4 + GEDatexWire.phdbClassBodyLength)])
+            decodeClass(cls, body: body, deviceTime: deviceTime, hostTime: hostTime, into: &output)
+            decoded += 1
+        }
+        return decoded
+    }
+
+    private mutating func decodeClass(_ cls: GEDatexClass, body: UnsafeRawBufferPointer, deviceTime: Timestamp,
+                                      hostTime: Timestamp, into output: inout DriverOutput) {
+        var nibpReadings: [NumericReading] = []
+        var nibpRaw: [Int16] = []
+        var nibpHeader: GEDatexGroupHeader?
+        var headerOffset = -1
+        var groupHeader = GEDatexGroupHeader(status: 0, label: 0)
+        let c = cls.rawValue
+        let specs = tables.fields[c]
+        // Access fields of the spec in place (`specs[index].x`): copying a whole spec costs a
+        // dozen reference-count operations per field.
+        for index in specs.indices {
+            let headerAt = specs[index].header
+            if headerAt != headerOffset {
+                headerOffset = headerAt
+                groupHeader = GEDatexGroupHeader(body: body, at: headerAt)
+                if c == 0, headerAt == 0 { ecgLabel = groupHeader.moduleExists ? groupHeader.label : nil }
+                let channel = specs[index].pressureChannel
+                if channel > 0, channel < pressureSites.count {
+                    pressureSites[channel] = groupHeader.moduleExists ? Int(groupHeader.label) : nil
+                }
+            }
+            let raw = body.geInt16(specs[index].offset)
+            let rule = specs[index].rule
+            var staleBit: Int?
+            if case .staleLabelBit(let bit) = rule { staleBit = bit }
+            let (state, reason) = GEDatexValueState.evaluate(raw: raw, header: groupHeader, kind: specs[index].groupKind,
+                                                             staleLabelBit: staleBit)
+            var isNIBP = false
+            if case .nibp = rule { isNIBP = true }
+            if state == .absent, !isNIBP {
+                // An absent field is forwarded when it becomes absent (or its reason changes), and
+                // then once a minute, not in every record: most monitors report dozens of groups
+                // they do not have.
+                if let memo = absentMemo[c][index], memo.reason == reason,
+                   hostTime.nanoseconds(since: memo.forwarded) < Self.absentRefreshNanoseconds {
+                    output.count("readings.absent-repeats-suppressed")
+                    continue
+                }
+                absentMemo[c][index] = (reason, hostTime)
+            } else if absentMemo[c][index] != nil {
+                absentMemo[c][index] = nil
+            }
+            let value: DecimalValue? = (state == .absent || GEDatexControlCode.isControl(raw))
+                ? nil : DecimalValue(raw: Int(raw), exponent: specs[index].exponent)
+            let (metric, label) = resolve(rule: rule, index: index, cls: c, header: groupHeader)
+            let reading = NumericReading(metric: metric, value: value, unit: specs[index].unit, state: state, reason: reason,
+                                         label: label, deviceTime: deviceTime, hostTime: hostTime)
+            if isNIBP {
+                nibpReadings.append(reading)
+                nibpRaw.append(raw)
+                nibpHeader = groupHeader
+            } else {
+                output.observations.append(.numeric(reading))
+            }
+        }
+        if let h = nibpHeader, nibpRaw.count == 4 {
+            if nibp.shouldForward(header: h, sys: nibpRaw[0], dia: nibpRaw[1], mean: nibpRaw[2], rate: nibpRaw[3]) {
+                for r in nibpReadings { output.observations.append(.numeric(r)) }
+                output.count("nibp.results")
+            } else {
+                output.count("nibp.repeats-suppressed")
+            }
+        }
+    }
+
+    private func metric(_ entry: GEDatexLabelEntry?, _ spec: GEDatexFieldSpec) -> MetricIdentity {
+        guard let entry, let ref = entry.referenceID else { return .unmapped(spec.vendorCode) }
+        return MetricIdentity(referenceID: ref, code: entry.code, vendorCode: spec.vendorCode)
+    }
+
+    private static func labelText(_ entry: GEDatexLabelEntry?, code: Int) -> String {
+        guard let entry, entry.label != "unknown" else { return "unknown (\(code))" }
+        return entry.label
+    }
+
+    /// Chooses the metric and label for label-dependent fields (table lookup; slow path for odd codes).
+    private func resolve(rule: GEDatexFieldSpec.Rule, index: Int, cls: Int,
+                         header: GEDatexGroupHeader) -> (MetricIdentity, String?) {
+        let code: Int
+        switch rule {
+        case .fixed, .staleLabelBit: return (tables.fields[cls][index].metric, tables.fields[cls][index].label)
+        case .nibp: return (tables.fields[cls][index].metric, Self.nibpLabels[Int(header.label & 0x1F)])
+        case .hrSource: code = header.heartRateSource
+        case .ecgLead(let channel): code = header.ecgLead(channel: channel)
+        case .pressureSite, .temperatureSite, .agent: code = Int(header.label)
+        case .co2RespirationSource: code = header.co2RespirationSource
+        case .spo2Slot: code = header.spo2Slot
+        }
+        if code < Self.resolvedCodes { return resolved[cls][index][code] }
+        return resolveSlow(tables.fields[cls][index], code: code)
+    }
+
+    private func resolveSlow(_ spec: GEDatexFieldSpec, code: Int) -> (MetricIdentity, String?) {
+        switch spec.rule {
+        case .fixed, .staleLabelBit, .nibp:
+            return (spec.metric, spec.label)
+        case .hrSource:
+            let e = hrSources.entry(code)
+            return (metric(e, spec), Self.labelText(e, code: code))
+        case .ecgLead:
+            return (spec.metric, Self.labelText(ecgLeads.entry(code), code: code))
+        case .pressureSite(let component):
+            let siteEntry = pressureSiteMap.entry(code)
+            let family = pressureFamilies.entry(siteEntry?.component ?? "GEN", component: component.rawValue)
+            return (metric(family, spec), Self.labelText(siteEntry, code: code))
+        case .temperatureSite:
+            let e = temperatureSites.entry(code)
+            return (metric(e, spec), Self.labelText(e, code: code))
+        case .co2RespirationSource:
+            let e = co2Sources.entry(code)
+            return (metric(e, spec), Self.labelText(e, code: code))
+        case .spo2Slot:
+            let e = spo2Slots.entry(code)
+            return (metric(e, spec), Self.labelText(e, code: code))
+        case .agent(let endTidal):
+            let e = agents.entry(code, component: endTidal ? "et" : "fi")
+            return (metric(e, spec), Self.labelText(e, code: code))
+        }
+    }
+
+    /// NIBP label as text: cuff size and mode (label bits 0–4).
+    static func nibpLabel(_ label: UInt16) -> String? {
+        var parts: [String] = []
+        switch label & 0x7 {
+        case 1: parts.append("infant cuff")
+        case 3: parts.append("adult cuff")
+        case 0: break
+        case let c: parts.append("cuff \(c)")
+        }
+        if label & 0x08 != 0 { parts.append("AUTO") }
+        if label & 0x10 != 0 { parts.append("STAT") }
+        return parts.isEmpty ? nil : parts.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,92 @@
+import BedsideDriver
+import BedsideModel
+
+/// Turns WAVE (maintype 1) records into waveform segments.
+///
+/// Each subrecord is `i16 act_len`, `u16 status`, `u16 label`, then `act_len` samples; its type is
+/// the waveform id (waveforms.tsv). The sample count comes from `act_len`, never from an
+/// assumed rate. Samples ≤ −32001 are control codes and become `nil`.
+struct GEDatexWaveformDecoder: Sendable {
+    let tables: GEDatexTables
+    private let ecgWaveLeads: GEDatexLabelMap
+    private let ecgLeads: GEDatexLabelMap
+    private let pressureSites: GEDatexLabelMap
+
+    init(tables: GEDatexTables) {
+        self.tables = tables
+        ecgWaveLeads = tables.labelMap("ecg-wave-lead")
+        ecgLeads = tables.labelMap("ecg-lead")
+        pressureSites = tables.labelMap("pressure-site")
+    }
+
+    /// `context` supplies the latest ECG lead and pressure-site labels from PHDB records.
+    func decode(record: UnsafeRawBufferPointer, header: GEDatexRecordHeader, context: GEDatexPHDBDecoder,
+                hostTime: Timestamp, clockOffsetSeconds: Int64, into output: inout DriverOutput) {
+        let bodyLength = record.count - GEDatexWire.headerLength
+        let deviceTime = header.deviceTime(offsetSeconds: clockOffsetSeconds)
+        for descriptor in header.subrecords {
+            let offset = descriptor.offset
+            guard offset >= 0, offset + 6 <= bodyLength else {
+                output.count("wave.subrecords-out-of-bounds")
+                continue
+            }
+            let base = GEDatexWire.headerLength + offset
+            let count = Int(record.geInt16(base))
+            guard count >= 0, base + 6 + 2 * count <= record.count else {
+                output.count("wave.subrecords-out-of-bounds")
+                continue
+            }
+            guard let spec = tables.waves[Int(descriptor.type)] else {
+                output.count("wave.unknown-id")
+                continue
+            }
+            var samples = [Int32?]()
+            samples.reserveCapacity(count)
+            var controlCode: Int16?
+            var valid = 0
+            for k in 0..<count {
+                let s = record.geInt16(base + 6 + 2 * k)
+                if GEDatexControlCode.isControl(s) {
+                    samples.append(nil)
+                    controlCode = controlCode ?? s
+                } else {
+                    samples.append(Int32(s))
+                    valid += 1
+                }
+            }
+            var state = MeasurementState.valid
+            var reason: String?
+            if let code = controlCode {
+                if valid == 0 {
+                    state = count == 0 ? .absent : GEDatexControlCode.state(for: code)
+                }
+                reason = GEDatexControlCode.reason(for: code) + (valid == 0 ? "" : " (some samples)")
+            }
+            let (metric, label) = resolve(spec, context: context)
+            output.observations.append(.waveform(WaveformSegment(
+                metric: metric, unit: spec.unit, scale: DecimalValue(mantissa: 1, exponent: spec.exponent),
+                samplePeriodNanoseconds: spec.samplePeriodNanoseconds, samples: samples, state: state, reason: reason,
+                label: label, deviceTime: deviceTime, hostTime: hostTime)))
+            output.count("wave.segments")
+        }
+    }
+
+    private func resolve(_ spec: GEDatexWaveSpec, context: GEDatexPHDBDecoder) -> (MetricIdentity, String?) {
+        switch spec.rule {
+        case .fixed:
+            return (spec.metric, nil)
+        case .ecgLead(let channel):
+            guard let label = context.ecgLabel else { return (spec.metric, nil) }
+            let lead = Int((label >> UInt16(16 - 4 * channel)) & 0xF)
+            if let e = ecgWaveLeads.entry(lead), let ref = e.referenceID {
+                return (MetricIdentity(referenceID: ref, code: e.code, vendorCode: spec.vendorCode), e.label)
+            }
+            return (spec.metric, ecgLeads.entry(lead)?.label)
+        case .pressure(let channel):
+            guard channel < context.pressureSites.count, let site = context.pressureSites[channel] else {
+                return (spec.metric, nil)
+            }
+            return (spec.metric, pressureSites.entry(site)?.label)
+        }
+    }
+}

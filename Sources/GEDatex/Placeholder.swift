@@ -1,2 +1,0 @@
-// The GE driver lives in this target.
-let _embeddedCheck = EmbeddedProtocolTables.files.count

@@ -1,0 +1,58 @@
+import BedsideModel
+
+/// What earlier polls told us about one monitor object (keyed by context id and handle): its
+/// label and, for waves, how to turn samples into physical values. Observed values usually arrive
+/// without this context, so it is cached.
+struct ObjectContext: Sendable {
+    var label: UInt32 = 0
+    var labelText: String?
+    /// The raw UTF-16 bytes `labelText` was decoded from, to skip re-decoding an unchanged label.
+    var labelRaw: [UInt8] = []
+    var wave = WaveContext()
+
+    static func key(context: UInt16, handle: UInt16) -> UInt32 { UInt32(context) << 16 | UInt32(handle) }
+}
+
+/// Sample-array context (SaSpec, ScaleRangeSpec16, sample period, unit, fixed values).
+struct WaveContext: Sendable {
+    var sampleBits: UInt8 = 0
+    var significantBits: UInt8 = 0
+    var flags: UInt16 = 0
+    var periodTicks: UInt32 = 0
+    var unitCode: UInt16?
+    var invalidMask: UInt16 = 0
+    /// `physical = raw × scale + offset`; `nil` until a scale arrives.
+    var scale: DecimalValue?
+    var offset: DecimalValue = 0
+    /// Set when the scale is a rounded quotient or the wave has no physical range.
+    var scaleNote: String?
+
+    static let extendedValueRange: UInt16 = 0x1000
+
+    var isComplete: Bool { sampleBits != 0 && periodTicks != 0 && scale != nil }
+
+    /// The mask applied to each raw sample: the significant bits when the wave uses the extended
+    /// value range (the upper bits carry markers), otherwise the whole sample.
+    var sampleMask: UInt32 {
+        let bits = flags & Self.extendedValueRange != 0 ? Int(significantBits) : Int(sampleBits)
+        return bits >= 32 ? .max : (UInt32(1) << UInt32(bits)) - 1
+    }
+
+    /// Derives `scale`/`offset` from ScaleRangeSpec16: lower/upper physical value ↔ lower/upper scaled.
+    mutating func setScale(lowerAbsolute: IntelliVueFloat, upperAbsolute: IntelliVueFloat, lowerScaled: UInt16,
+                           upperScaled: UInt16) {
+        guard let la = lowerAbsolute.decimal, let ua = upperAbsolute.decimal, upperScaled != lowerScaled,
+              let span = DecimalArithmetic.subtract(ua, la),
+              let (s, exact) = DecimalArithmetic.divide(span, by: Int64(upperScaled) - Int64(lowerScaled)),
+              let shift = DecimalArithmetic.multiply(s, by: Int64(lowerScaled)),
+              let off = DecimalArithmetic.subtract(la, shift)
+        else {
+            // No physical range (e.g. pleth): samples are relative units.
+            scale = 1; offset = 0
+            scaleNote = "relative wave: the monitor gives no physical range; samples are in scaled units"
+            return
+        }
+        scale = s.normalized; offset = off.normalized
+        scaleNote = exact ? nil : "scale rounded to 12 significant digits from range \(la)..\(ua) ↔ \(lowerScaled)..\(upperScaled)"
+    }
+}

@@ -1,1 +1,0 @@
-// The IntelliVue driver lives in this target.

@@ -1,0 +1,81 @@
+import BedsideDriver
+import BedsideModel
+import BedsideRuntime
+import Glibc
+import Logging
+
+/// Time from a simulated device writing a frame to its pty, to the first record decoded from it
+/// reaching a bus subscriber: kernel pty transfer, NIO read, driver, bus.
+///
+/// The simulator is hosted in this process; each write is timestamped just before the write call,
+/// and every record is attributed to the latest write before it arrived (frames are far apart
+/// compared with the latency, so the attribution is unambiguous; a write that produced no record,
+/// such as a handshake answer, produces no sample).
+struct LatencyBench {
+    var driver: String
+    var seconds: Double
+    var speed: Double
+
+    struct Result {
+        var samples: [Double]  // microseconds
+        var records: Int
+    }
+
+    func run() async throws -> Result {
+        let clock = BridgeClock()
+        let bus = FeedBus()
+        let subscription = bus.subscribe(name: "latency", bufferSize: 1 << 20)
+        let writes = TimeLog()
+        let registry = DriverCatalog.registry
+        let driverType = try registry.driverType(named: driver)
+        let simulator = try registry.makeSimulator(
+            named: driver, configuration: SimulatorConfiguration(seed: 1, scenarioSpeed: speed))
+        let device = try await SimulatedDevice.start(
+            driver: driver, simulator: simulator, clock: clock, onTransmit: { _ in writes.append(BridgeClock.monotonicNanoseconds()) })
+        let port = try await openPort(
+            path: device.devicePath, driverType: driverType, configuration: DriverConfiguration(),
+            settings: SimulatedDevice.lineSettings(for: driverType), location: nil, bus: bus, clock: clock)
+
+        let arrivals = Task { () -> [Int64] in
+            var times: [Int64] = []
+            for await event in subscription {
+                let now = BridgeClock.monotonicNanoseconds()
+                if case .record(let r) = event, !r.observation.isLinkEvent { times.append(now) }
+            }
+            return times
+        }
+        async let simulated = device.run()
+        async let session = port.pipeline.run(on: port.channel)
+        try await Task.sleep(for: .seconds(seconds))
+        port.pipeline.stop()
+        _ = try await session
+        device.stop()
+        _ = try await simulated
+        bus.finish()
+        let arrivalTimes = await arrivals.value
+
+        let writeTimes = writes.values
+        var firstArrival: [Int: Int64] = [:]  // write index → first record time
+        var w = 0
+        for t in arrivalTimes {
+            while w + 1 < writeTimes.count, writeTimes[w + 1] <= t { w += 1 }
+            guard w < writeTimes.count, writeTimes[w] <= t else { continue }
+            if firstArrival[w] == nil { firstArrival[w] = t }
+        }
+        let samples = firstArrival.sorted { $0.key < $1.key }.map { Double($0.value - writeTimes[$0.key]) / 1000 }
+        if getenv("BEDSIDE_BENCH_TRACE") != nil { print(samples.map { Int($0) }) }
+        return Result(samples: samples, records: arrivalTimes.count)
+    }
+}
+
+/// Append-only list of monotonic times, written from the simulator's task.
+final class TimeLog: @unchecked Sendable {
+    private var times: [Int64] = []
+    private let lock = PthreadLock()
+    func append(_ t: Int64) { lock.locked { times.append(t) } }
+    var values: [Int64] { lock.locked { times } }
+}
+
+extension Observation {
+    var isLinkEvent: Bool { if case .link = self { true } else { false } }
+}

@@ -1,0 +1,93 @@
+import BedsideCapture
+import BedsideDriver
+import BedsideModel
+import BedsideRuntime
+
+/// Offline decoding throughput: a capture's chunks (a raw dump cut into 4 KiB reads, or an
+/// IntelliVue log's stamped frames) fed through a driver with transmit disabled, the way an
+/// offline replay runs, repeated; plus the same with every record encoded as an NDJSON line (the
+/// cost of the feed itself). Throughput is counted in bytes of the file.
+struct ReplayBench {
+    var chunks: [CaptureChunk]
+    var driver: String
+    var repetitions: Int
+
+    struct Result {
+        var decodeSeconds: [Double]
+        var encodeSeconds: [Double]
+        var observations: Int
+        /// Span of the device's clock in the decoded records.
+        var captureSeconds: Double?
+    }
+
+    func run() throws -> Result {
+        let driverType = try DriverCatalog.registry.driverType(named: driver)
+        var decode: [Double] = []
+        var encode: [Double] = []
+        var observations = 0
+        var span: Double?
+        for _ in 0..<repetitions {
+            let (seconds, count, s) = replay(driverType, encodeJSON: false)
+            decode.append(seconds)
+            observations = count
+            span = s
+        }
+        for _ in 0..<repetitions {
+            encode.append(replay(driverType, encodeJSON: true).0)
+        }
+        return Result(decodeSeconds: decode, encodeSeconds: encode, observations: observations, captureSeconds: span)
+    }
+
+    private func replay(_ type: any DeviceDriver.Type, encodeJSON: Bool) -> (Double, Int, Double?) {
+        replayOpened(type.init(configuration: DriverConfiguration(transmitEnabled: false)), encodeJSON: encodeJSON)
+    }
+
+    private func replayOpened<D: DeviceDriver>(_ initial: D, encodeJSON: Bool) -> (Double, Int, Double?) {
+        var driver = initial
+        var output = DriverOutput()
+        let writer = FeedJSONWriter()
+        let identity = DeviceIdentity(driver: D.descriptor.name, vendor: D.descriptor.vendor, port: "bench")
+        var line = [UInt8]()
+        line.reserveCapacity(1024)
+        var count = 0
+        var seq: UInt64 = 0
+        var first: Timestamp?, last: Timestamp?
+        let start = BridgeClock.monotonicNanoseconds()
+        driver.start(now: chunks.first?.time ?? Timestamp(nanosecondsSinceEpoch: 0), into: &output)
+        output.reset()
+        for chunk in chunks {
+            chunk.bytes.withUnsafeBytes { driver.receive($0, now: chunk.time, into: &output) }
+            do {
+                count += output.observations.count
+                for o in output.observations {
+                    if let t = o.deviceTime {
+                    if first.map({ t < $0 }) ?? true { first = t }
+                    if last.map({ t > $0 }) ?? true { last = t }
+                    }
+                    if encodeJSON {
+                        seq += 1
+                        line.removeAll(keepingCapacity: true)
+                        writer.append(FeedRecord(seq: seq, device: identity, observation: o), to: &line)
+                    }
+                }
+                output.reset()
+            }
+        }
+        let seconds = Double(BridgeClock.monotonicNanoseconds() - start) / 1e9
+        var span: Double?
+        if let first, let last, last > first { span = Double(last.nanoseconds(since: first)) / 1e9 }
+        return (seconds, count, span)
+    }
+}
+
+extension Observation {
+    var deviceTime: Timestamp? {
+        switch self {
+        case .numeric(let r): r.deviceTime
+        case .waveform(let w): w.deviceTime
+        case .alarm(let a): a.deviceTime
+        case .pumpChannel(let p): p.deviceTime
+        case .link: nil
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import BedsideDriver
+import BedsideModel
+
+/// Line settings on the command line; anything not given comes from the driver's defaults.
+struct SerialLineOptions: ParsableArguments {
+    @Option(help: "Baud rate (default: the driver's).")
+    var baud: Int?
+    @Option(help: "Data bits: 5, 6, 7 or 8.")
+    var dataBits: Int?
+    @Option(help: "Parity: none, even or odd.")
+    var parity: String?
+    @Option(help: "Stop bits: 1 or 2.")
+    var stopBits: Int?
+    @Option(help: "Flow control: none or rts-cts.")
+    var flow: String?
+
+    func settings(defaults: SerialSettings) throws -> SerialSettings {
+        var s = defaults
+        if let baud { s.baudRate = baud }
+        if let dataBits {
+            guard (5...8).contains(dataBits) else { throw CommandFailure("--data-bits must be 5, 6, 7 or 8") }
+            s.dataBits = dataBits
+        }
+        if let parity {
+            guard let p = SerialSettings.Parity(rawValue: parity) else {
+                throw CommandFailure("--parity must be one of: none, even, odd")
+            }
+            s.parity = p
+        }
+        if let stopBits {
+            guard stopBits == 1 || stopBits == 2 else { throw CommandFailure("--stop-bits must be 1 or 2") }
+            s.stopBits = stopBits
+        }
+        if let flow {
+            guard let f = SerialSettings.FlowControl(rawValue: flow) else {
+                throw CommandFailure("--flow must be one of: none, rts-cts")
+            }
+            s.flowControl = f
+        }
+        return s
+    }
+}
+
+/// Driver options shared by the commands that decode.
+struct DriverOptions: ParsableArguments {
+    @Option(name: .long, help: "Driver registry name (see `bedside drivers`), e.g. ge-datex or intellivue.")
+    var driver: String
+
+    @Option(name: .long, help: "Requested update interval in seconds, where the protocol lets the host choose.")
+    var interval: Int?
+
+    @Flag(name: .long, inversion: .prefixedNo, help: "Emit waveform segments.")
+    var waveforms = true
+
+    @Option(name: .customLong("option"), parsing: .singleValue,
+            help: "Driver-specific option key=value (repeatable).")
+    var options: [String] = []
+
+    func configuration(transmitEnabled: Bool = true) throws -> DriverConfiguration {
+        var dict: [String: String] = [:]
+        for o in options {
+            guard let eq = o.firstIndex(of: "=") else { throw CommandFailure("--option needs key=value, got '\(o)'") }
+            dict[String(o[..<eq])] = String(o[o.index(after: eq)...])
+        }
+        return DriverConfiguration(transmitEnabled: transmitEnabled, updateIntervalSeconds: interval,
+                                   waveformsEnabled: waveforms, options: dict)
+    }
+}

@@ -1,0 +1,60 @@
+import BedsideDriver
+import BedsideModel
+import BedsideRuntime
+import BedsideSerial
+import Logging
+
+/// A device simulator running on the controller side of a fresh pseudo-terminal.
+struct SimulatedDevice: Sendable {
+    let driverName: String
+    let terminal: PseudoTerminal
+    let host: SimulatorHost
+    let channel: NIOAsyncChannelOfBytes
+
+    /// The tty a bridge opens to talk to the simulated device.
+    var devicePath: String { terminal.devicePath }
+
+    /// Line settings to open ``devicePath`` with: the driver's, except the character framing. A
+    /// Linux pseudo-terminal always carries 8 data bits without parity and refuses anything
+    /// else; bytes pass unchanged either way, so speed, stop bits and flow control are all
+    /// that can (and need to) match.
+    static func lineSettings(for driver: any DeviceDriver.Type) -> SerialSettings {
+        var settings = driver.descriptor.defaultSerialSettings
+        settings.dataBits = 8
+        settings.parity = .none
+        return settings
+    }
+
+    static func start(driver name: String, configuration: SimulatorConfiguration, clock: BridgeClock) async throws
+        -> SimulatedDevice
+    {
+        let simulator = try DriverCatalog.registry.makeSimulator(named: name, configuration: configuration)
+        return try await start(driver: name, simulator: simulator, clock: clock)
+    }
+
+    static func start(driver name: String, simulator: any DeviceSimulator, clock: BridgeClock,
+                      onTransmit: (@Sendable (Int) -> Void)? = nil) async throws -> SimulatedDevice {
+        let registry = DriverCatalog.registry
+        let settings = lineSettings(for: try registry.driverType(named: name))
+        let terminal = try PseudoTerminal.open(settings: settings)
+        do {
+            let channel = try await terminal.makeAsyncChannel()
+            var logger = Logger(label: "bedside.simulator")
+            logger[metadataKey: "simulator"] = "\(name)"
+            logger[metadataKey: "tty"] = "\(terminal.devicePath)"
+            let host = SimulatorHost(simulator: simulator, clock: clock, logger: logger, onTransmit: onTransmit)
+            return SimulatedDevice(driverName: name, terminal: terminal, host: host, channel: channel)
+        } catch {
+            terminal.close()
+            throw error
+        }
+    }
+
+    /// Runs the simulator until ``stop()``; then closes the pseudo-terminal.
+    func run() async throws -> SimulatorHost.Summary {
+        defer { terminal.close() }
+        return try await host.run(on: channel)
+    }
+
+    func stop() { host.stop() }
+}

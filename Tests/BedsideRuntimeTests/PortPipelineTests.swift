@@ -1,0 +1,149 @@
+import BedsideCapture
+import BedsideDriver
+import BedsideModel
+import NIOCore
+import Testing
+@testable import BedsideRuntime
+
+@Suite("Port pipeline over a pseudo-terminal")
+struct PortPipelineTests {
+    @Test("request sent, reply decoded, timer fired, stop bytes sent, capture written")
+    func fullSession() async throws {
+        try await withTimeout(30, "the toy session") {
+            let pty = try TestPTY.open()
+            let bus = FeedBus()
+            let subscription = bus.subscribe(name: "test")
+            let clock = BridgeClock()
+            let recorder = CollectingRecorder()
+            let source = bus.addSource(identity: DeviceIdentity(driver: "toy", vendor: "Toy Medical", port: "pty"))
+            let pipeline = PortPipeline(driver: ToyDriver(configuration: .init()), source: source, clock: clock,
+                                        recorder: recorder)
+            let deviceChannel = try await TestPTY.channel(for: pty.device)
+            let peer = try await TestPTY.channel(for: pty.controller)
+
+            let run = Task { try await pipeline.run(on: deviceChannel) }
+            var events = subscription.makeAsyncIterator()
+
+            try await peer.executeThenClose { inbound, outbound in
+                var lines = LineReader(inbound)
+                #expect(try await lines.nextLine() == "REQ")
+                try await outbound.write(ByteBuffer(string: "ID TOY-7\nVAL 72.5\n"))
+                // The driver pings after its timer (50 ms) fires.
+                #expect(try await lines.nextLine() == "PING")
+                try await outbound.write(ByteBuffer(string: "ERR\n"))
+
+                var records: [FeedRecord] = []
+                while records.count < 4, let e = await events.next() { records.append(try #require(e.record)) }
+                #expect(records.map(\.observation.linkKind) == [.opened, .requesting, nil, nil])
+                #expect(records.map(\.seq) == [1, 2, 3, 4])
+                #expect(records[2].observation.numericValue == DecimalValue("72.5"))
+                #expect(records[2].device.model == "TOY-7")
+                guard case .numeric(let invalid) = records[3].observation else { throw TimedOut(what: "ERR reading") }
+                #expect(invalid.state == .invalid && invalid.value == nil)
+
+                pipeline.stop()
+                #expect(try await lines.nextLine() == "BYE")
+            }
+            let summary = try await run.value
+            #expect(summary.endReason == .stopped)
+            #expect(summary.bytesSent == "REQ\nPING\nBYE\n".utf8.count)
+            #expect(summary.bytesReceived == "ID TOY-7\nVAL 72.5\nERR\n".utf8.count)
+            #expect(summary.observations == 4)  // requesting, 72.5, invalid, stopped
+
+            var tail: [FeedRecord] = []
+            bus.finish()
+            while let e = await events.next() { tail.append(try #require(e.record)) }
+            #expect(tail.map(\.observation.linkKind) == [.stopped, .closed])
+
+            #expect(recorder.finished)
+            #expect(recorder.bytes(.tx) == Array("REQ\nPING\nBYE\n".utf8))
+            #expect(recorder.bytes(.rx) == Array("ID TOY-7\nVAL 72.5\nERR\n".utf8))
+            let times = recorder.chunks.map(\.time)
+            #expect(times == times.sorted())
+        }
+    }
+
+    @Test("the other end hanging up ends the session with a closed link event")
+    func hangUp() async throws {
+        try await withTimeout(30, "the hang-up") {
+            let pty = try TestPTY.open()
+            let bus = FeedBus()
+            let subscription = bus.subscribe(name: "test")
+            let source = bus.addSource(identity: DeviceIdentity(driver: "toy", vendor: "Toy Medical", port: "pty"))
+            let pipeline = PortPipeline(driver: ToyDriver(configuration: .init()), source: source, clock: BridgeClock())
+            let deviceChannel = try await TestPTY.channel(for: pty.device)
+            let peer = try await TestPTY.channel(for: pty.controller)
+            let run = Task { try await pipeline.run(on: deviceChannel) }
+            try await peer.executeThenClose { inbound, _ in
+                var lines = LineReader(inbound)
+                let first = try await lines.nextLine()
+                #expect(first == "REQ")
+            }  // closes the controller: the device side sees a hang-up
+            let summary = try await run.value
+            #expect(summary.endReason != .stopped)
+            bus.finish()
+            var last: FeedRecord?
+            for await e in subscription { last = e.record ?? last }
+            guard case .link(let link)? = last?.observation else { Issue.record("no closing link event"); return }
+            #expect(link.kind == .closed)
+            #expect(link.detail?.isEmpty == false)
+        }
+    }
+
+    @Test("cancelling the running task stops the session politely")
+    func cancellation() async throws {
+        try await withTimeout(30, "the cancelled session") {
+            let pty = try TestPTY.open()
+            let bus = FeedBus()
+            let source = bus.addSource(identity: DeviceIdentity(driver: "toy", vendor: "Toy Medical", port: "pty"))
+            let pipeline = PortPipeline(driver: ToyDriver(configuration: .init()), source: source, clock: BridgeClock())
+            let deviceChannel = try await TestPTY.channel(for: pty.device)
+            let peer = try await TestPTY.channel(for: pty.controller)
+            let run = Task { try await pipeline.run(on: deviceChannel) }
+            try await peer.executeThenClose { inbound, _ in
+                var lines = LineReader(inbound)
+                let first = try await lines.nextLine()
+                #expect(first == "REQ")
+                run.cancel()
+                var rest: [String] = []
+                while let line = try? await lines.nextLine() { rest.append(line) }
+                #expect(rest.last == "BYE")
+            }
+            #expect(try await run.value.endReason == .stopped)
+        }
+    }
+
+    @Test("a simulator hosted on the controller side talks to the pipeline end to end")
+    func simulatorHostEndToEnd() async throws {
+        try await withTimeout(30, "simulated readings") {
+            let pty = try TestPTY.open()
+            let clock = BridgeClock()
+            let bus = FeedBus()
+            let subscription = bus.subscribe(name: "test")
+            let source = bus.addSource(identity: DeviceIdentity(driver: "toy", vendor: "Toy Medical", port: "pty"))
+            let pipeline = PortPipeline(driver: ToyDriver(configuration: .init()), source: source, clock: clock)
+            let host = SimulatorHost(simulator: ToySimulator(configuration: .init()), clock: clock)
+            let hostChannel = try await TestPTY.channel(for: pty.controller)
+            let deviceChannel = try await TestPTY.channel(for: pty.device)
+            let hostRun = Task { try await host.run(on: hostChannel) }
+            let run = Task { try await pipeline.run(on: deviceChannel) }
+
+            var values: [DecimalValue] = []
+            for await event in subscription {
+                let record = try #require(event.record)
+                if let v = record.observation.numericValue {
+                    values.append(v)
+                    #expect(record.device.model == "TOY-1")
+                }
+                if values.count == 6 { break }
+            }
+            pipeline.stop()
+            _ = try await run.value
+            host.stop()
+            let hostSummary = try await hostRun.value
+            #expect(values.first == DecimalValue(60))
+            #expect(values.contains(DecimalValue("99.5")!))  // the answer to the timer's PING
+            #expect(hostSummary.bytesReceived > 0 && hostSummary.bytesSent > 0)
+        }
+    }
+}
