@@ -75,8 +75,19 @@ public enum RawDumpImport {
     }
 }
 
-/// Whole-file reads for importers and the sniffer.
+/// Whole-file reads and writes for importers, exporters and the sniffer.
 enum FileBytes {
+    static func write(_ bytes: [UInt8], to path: String) throws(CaptureError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .io(operation: "create", path: path, errno: errno) }
+        defer { close(fd) }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { raw in Glibc.write(fd, raw.baseAddress! + written, raw.count - written) }
+            if n >= 0 { written += n } else if errno != EINTR { throw .io(operation: "write", path: path, errno: errno) }
+        }
+    }
+
     static func read(_ path: String, limit: Int = .max) throws(CaptureError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {

@@ -70,6 +70,13 @@ public struct UmockdevScriptExporter: Sendable {
         return out
     }
 
+    /// Writes the script for `capture` to `path` (replacing it).
+    public func writeScript(for capture: Capture, to path: String) throws -> Int {
+        let bytes = try script(for: capture)
+        try FileBytes.write(bytes, to: path)
+        return bytes.count
+    }
+
     /// umockdev's data escaping (see the type's documentation).
     public static func escape(_ bytes: [UInt8], into out: inout [UInt8]) {
         for b in bytes {

@@ -62,8 +62,7 @@ import Testing
     func replay(_ capture: Capture, clientWrites: [[UInt8]]? = nil) throws -> ChildProcess {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
-        let script = try UmockdevScriptExporter(speed: 4).script(for: capture)
-        writeFile(dir.file("session.script"), script)
+        _ = try UmockdevScriptExporter(speed: 4).writeScript(for: capture, to: dir.file("session.script"))
         var writes = clientWrites ?? capture.chunks.filter { $0.direction == .tx }.map(\.bytes)
         var plan = ""
         for chunk in capture.chunks where !chunk.bytes.isEmpty {
