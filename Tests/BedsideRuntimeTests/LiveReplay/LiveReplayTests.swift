@@ -77,6 +77,30 @@ struct LiveReplayTests {
         #expect(report.transmitCheck?.isClean == true)
     }
 
+    @Test func theReplayEndsWhenTheProgramClosesTheDevice() async throws {
+        let (stream, continuation) = AsyncStream.makeStream(of: String.self)
+        async let report = LiveReplay(capture: Self.capture(), options: .init(speed: .realTime)).run { continuation.yield($0) }
+        var iterator = stream.makeAsyncIterator()
+        let path = try #require(await iterator.next())
+        let first = await onOwnThread { () -> [UInt8] in
+            let fd = open(path, O_RDWR | O_NOCTTY)
+            guard fd >= 0 else { return [] }
+            defer { close(fd) }  // leaves after the first chunk
+            var buffer = [UInt8](repeating: 0, count: 9)
+            var got = 0
+            while got < 9 {
+                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, 9 - got) }
+                if n <= 0 { break }
+                got += n
+            }
+            return Array(buffer[..<got])
+        }
+        #expect(first == Self.capture().chunks[0].bytes)
+        let result = try await report
+        #expect(result.clientDisconnected)
+        #expect(result.bytesReceived.isEmpty)
+    }
+
     @Test func whatTheClientWritesIsComparedWithTheCapture() async throws {
         let (report, received) = try await play(.asFastAsPossible, clientSends: Array("REX\r".utf8))
         #expect(received.count == 180)
