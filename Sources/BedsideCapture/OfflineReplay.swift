@@ -35,8 +35,8 @@ public struct OfflineReplay<Driver: DeviceDriver> {
     /// - Parameter onIdentity: called with every identity fact the driver reports, before the
     ///   observations of the same call (so a feed can stamp those observations with it, as the
     ///   live runtime does).
-    public init(driver: Driver, startTime: Timestamp, onIdentity: ((DeviceIdentityUpdate) -> Void)? = nil,
-                observe: (Observation) -> Void = { _ in }) {
+    public init(driver: Driver, startTime: Timestamp, observe: (Observation) -> Void = { _ in },
+                onIdentity: ((DeviceIdentityUpdate) -> Void)? = nil) {
         self.driver = driver
         self.now = startTime
         self.onIdentity = onIdentity

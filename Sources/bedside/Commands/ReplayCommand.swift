@@ -51,7 +51,7 @@ struct ReplayCommand: AsyncParsableCommand {
         async throws -> OfflineReplayReport
     {
         var replay = OfflineReplay(driver: driver, startTime: source.header.startTime,
-                                   onIdentity: { out.apply($0) }, observe: out.emit)
+                                   observe: out.emit, onIdentity: { out.apply($0) })
         var warnings: [CaptureWarning] = []
         switch source.chunks {
         case .stream(let reader):
@@ -111,6 +111,7 @@ struct ReplayCommand: AsyncParsableCommand {
             for mismatch in check.mismatches.prefix(3) { Console.note("  \(mismatch)") }
             throw CommandFailure(
                 "the driver did not send what the recorded bridge sent, so this replay is not the recorded session: "
+                + "replay with the driver options the recording used (\(source.header.note ?? "the capture's note names none")); "
                 + "if the driver's requests changed on purpose, record the session again (see HardwareFixtures/README.md)")
         }
     }

@@ -72,7 +72,8 @@ struct LivePortOptions: ParsableArguments {
         let subscription = bus.subscribe(name: "stdout")
         let recorder = try capture.map {
             try makeCaptureRecorder(path: $0, driver: driverType.descriptor.name, vendor: driverType.descriptor.vendor,
-                                    settings: settings, port: port, location: location)
+                                    settings: settings, port: port, location: location,
+                                    driverOptions: driverOptions.tuning.commandLine + (listenOnly ? " --listen-only" : ""))
         }
         // The first open happens here so that a wrong path or missing permission fails at once,
         // with the reason; reopening after a hang-up is retried by the supervisor.

@@ -71,6 +71,17 @@ struct DriverTuningOptions: ParsableArguments {
             help: "Driver-specific option key=value (repeatable).")
     var options: [String] = []
 
+    /// These options as they would be typed (empty when all are defaults), for a capture's note:
+    /// a replay needs the same ones to send what the recorded bridge sent.
+    var commandLine: String {
+        var parts: [String] = []
+        if let interval { parts.append("--interval \(interval)") }
+        if !waveforms { parts.append("--no-waveforms") }
+        if clockOffset != 0 { parts.append("--clock-offset \(clockOffset)") }
+        parts += options.map { "--option \($0)" }
+        return parts.joined(separator: " ")
+    }
+
     func configuration(transmitEnabled: Bool = true) throws -> DriverConfiguration {
         DriverConfiguration(transmitEnabled: transmitEnabled, updateIntervalSeconds: interval,
                             deviceClockOffsetSeconds: clockOffset, waveformsEnabled: waveforms,
