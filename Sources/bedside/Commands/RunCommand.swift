@@ -61,6 +61,10 @@ struct LivePortOptions: ParsableArguments {
     var reconnect = true
     @Flag(help: "Only listen, never transmit: for a device that sends unasked, or a port another program drives.")
     var listenOnly = false
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp(
+        "Claim the port for this process alone (TIOCEXCL), so no other program can open it meanwhile.",
+        discussion: "Turn off only where the device refuses it, e.g. umockdev's emulated ttys."))
+    var exclusive = true
 
     func run(capture: String?) async throws {
         let logger = Logger(label: "bedside.run")
@@ -79,7 +83,7 @@ struct LivePortOptions: ParsableArguments {
         // with the reason; reopening after a hang-up is retried by the supervisor.
         let first = try await openPort(
             path: port, driverType: driverType, configuration: configuration,
-            settings: settings, location: location, bus: bus, clock: clock, recorder: recorder)
+            settings: settings, location: location, bus: bus, clock: clock, recorder: recorder, exclusive: exclusive)
         let runnable: any RunnablePort
         if reconnect {
             let firstChannel = Locked(Optional(first.channel))
@@ -89,7 +93,7 @@ struct LivePortOptions: ParsableArguments {
                 makeDriver: { driverType.init(configuration: configuration) },
                 open: {
                     if let channel = firstChannel.take() { return channel }
-                    return try await SerialPort.open(path: path, options: SerialPortOptions(settings: settings))
+                    return try await SerialPort.open(path: path, options: SerialPortOptions(settings: settings, exclusive: exclusive))
                         .makeAsyncChannel()
                 })
         } else {
