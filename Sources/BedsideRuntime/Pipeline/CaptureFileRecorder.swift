@@ -16,7 +16,7 @@ import Logging
 public final class CaptureFileRecorder: TrafficRecorder {
     public let recorder: CaptureRecorder
     private let logger: Logger
-    private let failure = Locked<CaptureError?>(nil)
+    private let state = Locked<(failure: CaptureError?, lastTime: Timestamp?)>((nil, nil))
 
     public var path: String { recorder.path }
 
@@ -35,18 +35,25 @@ public final class CaptureFileRecorder: TrafficRecorder {
         return CaptureFileRecorder(recorder: try CaptureRecorder.create(path: path, header: header))
     }
 
+    /// Records `chunk`. Chunks are kept in call order; a chunk stamped earlier than the one before
+    /// (bytes read before, but handled after, a timer that fired meanwhile) is stamped with the
+    /// previous time, so the file's clock never goes backwards.
     public func record(_ chunk: CaptureChunk) {
-        guard failure.withLock({ $0 == nil }) else { return }
-        do {
-            try recorder.record(chunk.direction, chunk.bytes, at: chunk.time)
-        } catch {
-            failure.withLock { $0 = error }
-            logger.error("recording stopped, the capture ends here: \(error)")
+        state.withLock { s in
+            guard s.failure == nil else { return }
+            let time = max(chunk.time, s.lastTime ?? chunk.time)
+            s.lastTime = time
+            do throws(CaptureError) {
+                try recorder.record(chunk.direction, chunk.bytes, at: time)
+            } catch {
+                s.failure = error
+                logger.error("recording stopped, the capture ends here: \(error)")
+            }
         }
     }
 
     public func finish() async throws {
         try recorder.close()
-        if let error = failure.withLock({ $0 }) { throw error }
+        if let error = state.withLock({ $0.failure }) { throw error }
     }
 }

@@ -92,7 +92,7 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         for warning in report.readerWarnings { Console.note("warning: \(warning)") }
         if report.clampedChunks > 0 {
-            Console.note("warning: \(report.clampedChunks) chunk(s) were stamped earlier than the one before (a clock step while recording); replayed at the earlier chunk's time")
+            Console.note("warning: \(report.clampedChunks) chunk(s) were stamped earlier than the one before (a clock step, or a recorder that does not keep order); replayed at the previous chunk's time")
         }
         if report.abandonedTimers > 0 {
             Console.note("warning: the driver kept asking for a timer that had already passed; cut off \(report.abandonedTimers) time(s)")
