@@ -25,14 +25,21 @@ public struct OfflineReplay<Driver: DeviceDriver> {
     private var matcher = TransmitMatcher()
     private var report = OfflineReplayReport()
     private var finished = false
+    private let onIdentity: ((DeviceIdentityUpdate) -> Void)?
 
     /// Limits a driver that keeps asking for a tick at a time that has already passed.
     static var maximumTicksPerInstant: Int { 1000 }
 
     /// Starts the driver at `startTime` (the capture header's start time).
-    public init(driver: Driver, startTime: Timestamp, observe: (Observation) -> Void = { _ in }) {
+    ///
+    /// - Parameter onIdentity: called with every identity fact the driver reports, before the
+    ///   observations of the same call (so a feed can stamp those observations with it, as the
+    ///   live runtime does).
+    public init(driver: Driver, startTime: Timestamp, observe: (Observation) -> Void = { _ in },
+                onIdentity: ((DeviceIdentityUpdate) -> Void)? = nil) {
         self.driver = driver
         self.now = startTime
+        self.onIdentity = onIdentity
         self.driver.start(now: startTime, into: &output)
         drain(observe)
     }
@@ -112,9 +119,12 @@ public struct OfflineReplay<Driver: DeviceDriver> {
             report.driverTransmitBytes += output.transmit.count
             matcher.driverSent(output.transmit)
         }
+        if let id = output.identity {
+            report.identity = id
+            onIdentity?(id)
+        }
         for o in output.observations { observe(o) }
         report.observations += output.observations.count
-        if let id = output.identity { report.identity = id }
         for (name, n) in output.counters { report.counters[name, default: 0] += n }
         deadline = output.nextDeadline
         output.nextDeadline = nil

@@ -10,7 +10,8 @@ struct Bedside: AsyncParsableCommand {
             Start with `bedside demo`, which runs simulated monitors on pseudo-terminals.
             """,
         subcommands: [
-            DemoCommand.self, RunCommand.self, ReplayCommand.self, SimulateCommand.self, CaptureCommand.self, DriversCommand.self, BenchCommand.self,
+            DemoCommand.self, RunCommand.self, CaptureCommand.self, ReplayCommand.self, PlayCommand.self, ExportUmockdevCommand.self,
+            SimulateCommand.self, DriversCommand.self, BenchCommand.self,
         ]
     )
 }

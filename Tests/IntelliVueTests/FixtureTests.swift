@@ -1,86 +1,98 @@
+import BedsideCapture
 import BedsideDriver
 import BedsideModel
 import Foundation
 import Testing
 @testable import IntelliVue
 
-/// A recorded simulator session (bytes both ways) and the normalized feed it must produce, kept in
-/// HardwareFixtures/intellivue/. Set BEDSIDE_WRITE_FIXTURES=1 to regenerate after an intended change.
+/// A simulator session recorded in memory on a virtual clock (bytes both ways, as the bridge sees
+/// them), kept as HardwareFixtures/intellivue/sim-session-seed1.bbcap. Its expected feed beside it
+/// (`.expected.ndjson`) is checked by the runtime's fixture suite. Set BEDSIDE_WRITE_FIXTURES=1 to
+/// write the capture again after an intended change (then re-bless with scripts/update-fixtures).
 @Suite struct FixtureTests {
     static let name = "sim-session-seed1"
-    static let device = DeviceIdentity(driver: "intellivue", vendor: "Philips", model: "Philips M8000-SIM",
-                                       serialNumber: "SIM0000001", softwareVersion: "J.10.26-sim", port: "simulator")
+    static let device = DeviceIdentity(driver: "intellivue", vendor: "Philips", port: "simulator")
 
     static func session() -> SessionBench {
         var b = SessionBench(simulator: SimulatorConfiguration(seed: 1, scenarioSpeed: 60))
         b.start()
         b.advance(seconds: 10)
         b.stopDriver()
-        b.advance(seconds: 1)
         return b
     }
 
-    static func ndjson(_ observations: [Observation]) -> String {
-        let writer = FeedJSONWriter()
-        return observations.enumerated().map { i, o in
-            writer.line(for: FeedRecord(seq: UInt64(i + 1), device: device, observation: o))
-        }.joined(separator: "\n") + "\n"
-    }
-
-    /// `nanoseconds-since-start <TAB> host|monitor <TAB> hex` per chunk.
-    static func tsv(_ b: SessionBench) -> String {
-        "# IntelliVue simulator session (seed 1, scenario speed 60): every chunk that crossed the simulated serial line\n"
-            + "# time_ns\tfrom\tbytes_hex\n"
-            + b.wire.map { "\($0.time.nanoseconds(since: t(0)))\t\($0.from == .host ? "host" : "monitor")\t\($0.bytes.map { String(format: "%02x", $0) }.joined())" }
-            .joined(separator: "\n") + "\n"
-    }
-
-    static func readTSV(_ text: String) -> [(Int64, String, [UInt8])] {
-        text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { line in
-            let c = line.split(separator: "\t")
-            let hex = Array(c[2])
-            let bytes = stride(from: 0, to: hex.count, by: 2).map { UInt8(String(hex[$0..<$0 + 2]), radix: 16)! }
-            return (Int64(c[0])!, String(c[1]), bytes)
+    /// The session from the host's side: what the driver sent (tx) at the time it sent it, what
+    /// the monitor sent (rx) when it reached the host (1 ms later), in time order, up to the
+    /// driver's stop request, where a recording by the bridge ends too.
+    static func capture(_ b: SessionBench) -> Capture {
+        let chunks = b.wire.map { item in
+            item.from == .host
+                ? CaptureChunk(time: item.time, direction: .tx, bytes: item.bytes)
+                : CaptureChunk(time: item.time.adding(nanoseconds: 1_000_000), direction: .rx, bytes: item.bytes)
         }
+        .filter { $0.time <= b.now }
+        .enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
+        let header = CaptureHeader(
+            driver: "intellivue", serialSettings: IntelliVueDriver.descriptor.defaultSerialSettings, port: "simulator",
+            device: device, startTime: t(0),
+            note: "IntelliVue simulator (seed 1, scenario speed 60) and driver connected in memory on a virtual clock; bytes take 1 ms to cross")
+        return Capture(header: header, chunks: chunks)
     }
 
-    @Test func sessionMatchesTheFixtures() throws {
-        let b = Self.session()
-        let feed = Self.ndjson(b.run.observations)
-        let wire = Self.tsv(b)
-        let feedURL = Fixtures.folder.appendingPathComponent("\(Self.name).ndjson")
-        let wireURL = Fixtures.folder.appendingPathComponent("\(Self.name).tsv")
+    static var captureURL: URL { Fixtures.folder.appendingPathComponent("\(name).bbcap") }
+
+    @Test func sessionMatchesTheFixture() throws {
+        let expected = Self.capture(Self.session())
         if ProcessInfo.processInfo.environment["BEDSIDE_WRITE_FIXTURES"] == "1" {
-            try FileManager.default.createDirectory(at: Fixtures.folder, withIntermediateDirectories: true)
-            try feed.write(to: feedURL, atomically: true, encoding: .utf8)
-            try wire.write(to: wireURL, atomically: true, encoding: .utf8)
+            let writer = try CaptureWriter.create(path: Self.captureURL.path, header: expected.header,
+                                                  options: .init(bufferLimit: 1 << 16), overwrite: true)
+            for chunk in expected.chunks { try writer.append(chunk) }
+            try writer.close()
         }
-        let expectedFeed = try String(contentsOf: feedURL, encoding: .utf8)
-        let expectedWire = try String(contentsOf: wireURL, encoding: .utf8)
-        #expect(wire == expectedWire)
-        #expect(feed == expectedFeed)
-        #expect(feed.contains(#""metric":"MDC_ECG_HEART_RATE""#))
-        #expect(feed.contains(#""kind":"waveform""#))
+        let stored = try CaptureReader.readAll(path: Self.captureURL.path)
+        #expect(stored.warnings.isEmpty)
+        #expect(stored.capture.header == expected.header)
+        #expect(stored.capture.chunks.count == expected.chunks.count)
+        let firstDifference = zip(stored.capture.chunks, expected.chunks).enumerated().first { $0.element.0 != $0.element.1 }
+        #expect(firstDifference == nil, "chunk \(firstDifference?.offset ?? -1) differs from the live session")
     }
 
-    /// The monitor's side of the recorded session, replayed into a listen-only driver, gives the
-    /// same readings as the live session.
-    @Test func recordedMonitorBytesReplayToTheSameReadings() throws {
-        let text = try String(contentsOf: Fixtures.folder.appendingPathComponent("\(Self.name).tsv"), encoding: .utf8)
-        var driver = IntelliVueDriver(configuration: DriverConfiguration(transmitEnabled: false))
-        var run = DriverRun()
-        var out = DriverOutput()
-        driver.start(now: t(0), into: &out)
-        run.absorb(&out)
-        for (ns, from, bytes) in Self.readTSV(text) where from == "monitor" {
-            // Bytes reach the host 1 ms after the monitor sent them.
-            driver.receive(bytes, now: t(0).adding(nanoseconds: ns + 1_000_000), into: &out)
-            run.absorb(&out)
-        }
+    /// The recorded session replayed offline, the driver transmitting, gives the live session's
+    /// readings, and the driver sends exactly what it sent live.
+    @Test func recordedSessionReplaysToTheSameReadings() throws {
+        let reader = try CaptureReader(path: Self.captureURL.path)
+        var observations: [Observation] = []
+        var replay = OfflineReplay(driver: IntelliVueDriver(configuration: DriverConfiguration()),
+                                   startTime: reader.header.startTime) { observations.append($0) }
+        try replay.run(reader) { observations.append($0) }
+        let report = replay.finish { observations.append($0) }
+        let check = try #require(report.transmitCheck)
+        #expect(check.isClean, "\(check.mismatches.first.map(String.init(describing:)) ?? "")")
+        #expect(check.matchedBytes > 0)
         let live = Self.session().run
-        #expect(run.numerics == live.numerics)
-        #expect(run.waves == live.waves)
-        #expect(run.alarms == live.alarms)
-        #expect(run.transmitted.isEmpty)
+        var replayed = DriverRun()
+        replayed.observations = observations
+        #expect(replayed.numerics == live.numerics)
+        #expect(replayed.waves == live.waves)
+        #expect(replayed.alarms == live.alarms)
+        #expect(observations.contains { if case .waveform = $0 { true } else { false } })
+    }
+
+    /// The monitor's side alone, replayed into a listen-only driver, gives the same readings.
+    @Test func monitorBytesAloneReplayListenOnly() throws {
+        let stored = try CaptureReader.readAll(path: Self.captureURL.path).capture
+        let rxOnly = Capture(header: stored.header, chunks: stored.chunks.filter { $0.direction == .rx })
+        var observations: [Observation] = []
+        var replay = OfflineReplay(driver: IntelliVueDriver(configuration: DriverConfiguration(transmitEnabled: false)),
+                                   startTime: rxOnly.header.startTime)
+        replay.run(rxOnly) { observations.append($0) }
+        let report = replay.finish { observations.append($0) }
+        #expect(report.transmitCheck == nil)
+        #expect(report.driverTransmitBytes == 0)
+        var replayed = DriverRun()
+        replayed.observations = observations
+        let live = Self.session().run
+        #expect(replayed.numerics == live.numerics)
+        #expect(replayed.waves == live.waves)
     }
 }

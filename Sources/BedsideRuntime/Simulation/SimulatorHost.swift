@@ -1,3 +1,4 @@
+import BedsideCapture
 import BedsideDriver
 import BedsideModel
 import Logging
@@ -23,17 +24,24 @@ public final class SimulatorHost: Sendable {
     private let clock: BridgeClock
     private let logger: Logger
     private let onTransmit: (@Sendable (Int) -> Void)?
+    private let recorder: (any TrafficRecorder)?
     private let events: AsyncStream<PortEvent>
     private let eventSink: AsyncStream<PortEvent>.Continuation
 
-    /// - Parameter onTransmit: called with the byte count just before each write to the channel
-    ///   (benchmarks use it to time a frame from the device's write to the bus subscriber).
+    /// - Parameters:
+    ///   - onTransmit: called with the byte count just before each write to the channel
+    ///     (benchmarks use it to time a frame from the device's write to the bus subscriber).
+    ///   - recorder: records the line as a host would: what the simulator sends as `rx`, what it
+    ///     receives as `tx`, so the capture replays like one the bridge recorded. Completed when
+    ///     the run ends.
     public init(simulator: any DeviceSimulator, clock: BridgeClock,
                 logger: Logger = Logger(label: "bedside.simulator"),
+                recorder: (any TrafficRecorder)? = nil,
                 onTransmit: (@Sendable (Int) -> Void)? = nil) {
         self.simulator = simulator
         self.clock = clock
         self.logger = logger
+        self.recorder = recorder
         self.onTransmit = onTransmit
         (events, eventSink) = AsyncStream<PortEvent>.makeStream()
     }
@@ -66,8 +74,9 @@ public final class SimulatorHost: Sendable {
         var timer = DeadlineTimer(eventLoop: channel.eventLoop, clock: clock) { sink.yield(.deadline($0)) }
         var summary = Summary(bytesReceived: 0, bytesSent: 0, endedBy: nil)
 
-        func drain() {
+        func drain(now: Timestamp) {
             if !output.transmit.isEmpty {
+                recorder?.record(CaptureChunk(time: now, direction: .rx, bytes: output.transmit))
                 summary.bytesSent += output.transmit.count
                 onTransmit?(output.transmit.count)
                 channel.writeAndFlush(ByteBuffer(bytes: output.transmit)).whenFailure { sink.yield(.writeFailed($0)) }
@@ -77,18 +86,21 @@ public final class SimulatorHost: Sendable {
             output.nextDeadline = nil
         }
 
-        simulator.start(now: clock.now(), into: &output)
-        drain()
+        let start = clock.now()
+        simulator.start(now: start, into: &output)
+        drain(now: start)
         loop: for await event in events {
             switch event {
             case .received(let bytes, let time):
                 summary.bytesReceived += bytes.readableBytes
+                recorder?.record(CaptureChunk(time: time, direction: .tx, bytes: Array(bytes.readableBytesView)))
                 bytes.withUnsafeReadableBytes { simulator.receive($0, now: time, into: &output) }
-                drain()
+                drain(now: time)
             case .deadline(let generation):
                 guard timer.accept(generation) else { continue }
-                simulator.tick(now: clock.now(), into: &output)
-                drain()
+                let now = clock.now()
+                simulator.tick(now: now, into: &output)
+                drain(now: now)
             case .stop:
                 break loop
             case .inboundEnded(let error):
@@ -102,6 +114,9 @@ public final class SimulatorHost: Sendable {
             }
         }
         timer.cancel()
+        if let recorder {
+            do { try await recorder.finish() } catch { logger.error("capture could not be completed: \(error)") }
+        }
         logger.debug("simulator stopped", metadata: ["reason": "\(summary.endedBy ?? "stopped")"])
         return summary
     }

@@ -3,10 +3,10 @@ import BedsideDriver
 import BedsideModel
 import BedsideRuntime
 
-/// Offline decoding throughput: a capture's chunks (a raw dump cut into 4 KiB reads, or an
-/// IntelliVue log's stamped frames) fed through a driver with transmit disabled, the way an
-/// offline replay runs, repeated; plus the same with every record encoded as an NDJSON line (the
-/// cost of the feed itself). Throughput is counted in bytes of the file.
+/// Offline decoding throughput: a recording's rx chunks (a capture's, an IntelliVue log's stamped
+/// frames, or a raw dump cut into 64-byte reads) fed through a driver with transmit disabled,
+/// repeated; plus the same with every record encoded as an NDJSON line (the cost of the feed
+/// itself). Throughput is counted in bytes received from the device.
 struct ReplayBench {
     var chunks: [CaptureChunk]
     var driver: String

@@ -19,9 +19,9 @@ struct BenchCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "A raw capture to replay (default: ../shared/captures/ge-datex-s5/b650-db02-pycollect.raw).")
+    @Argument(help: "A capture, IntelliVue log or raw dump to replay (default: ../shared/captures/ge-datex-s5/b650-db02-pycollect.raw).")
     var capture: String?
-    @Option(help: "Driver for the replay capture.")
+    @Option(help: "Driver for a raw dump to replay (a capture or log names its own).")
     var driver: String = "ge-datex"
     @Option(name: .customLong("repeat"), help: "Replay repetitions.")
     var repetitions: Int = 20
@@ -44,32 +44,28 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     private func replayBench() async throws {
-        let path = capture ?? SharedData.defaultBenchCapture
-        guard let path, let bytes = readWholeFile(path) else {
+        guard let path = capture ?? SharedData.defaultBenchCapture, access(path, R_OK) == 0 else {
             Console.out("replay: skipped (no capture; pass a path, or put the shared captures at ../shared/captures)")
             return
         }
-        let settings = try DriverCatalog.registry.driverType(named: driver).descriptor.defaultSerialSettings
-        let chunks: [CaptureChunk]
+        // --driver (default ge-datex) decodes a raw dump; a capture or log names its own driver.
+        let isRaw = try CaptureFormatSniffer.kind(ofFileAt: path) == .rawBytes
+        let source = try ReplaySource.open(path: path, forceRaw: false, driver: isRaw ? driver : nil)
+        let chunks = try source.allChunks()
+        let rxBytes = chunks.reduce(0) { $0 + ($1.direction == .rx ? $1.bytes.count : 0) }
         // How long the recording lasted: from its own time stamps when it has them; a raw dump has
         // none, so the span of the device's clock in the decoded records stands in.
         var recordedSeconds: Double?
-        switch ReplayInput.detect(bytes) {
-        case .raw:
-            chunks = ReplayInput.rawChunks(bytes, settings: settings, base: Timestamp(nanosecondsSinceEpoch: 0))
-        case .intelliVueLog:
-            chunks = try ReplayInput.intelliVueLogChunks(bytes)
-            if let first = chunks.first, let last = chunks.last {
-                recordedSeconds = Double(last.time.nanoseconds(since: first.time)) / 1e9
-            }
+        if source.kind != .rawBytes, let first = chunks.first, let last = chunks.last {
+            recordedSeconds = Double(last.time.nanoseconds(since: first.time)) / 1e9
         }
-        var result = try ReplayBench(chunks: chunks, driver: driver, repetitions: max(1, repetitions)).run()
+        var result = try ReplayBench(chunks: chunks.filter { $0.direction == .rx }, driver: source.driverType.descriptor.name, repetitions: max(1, repetitions)).run()
         if let recordedSeconds { result.captureSeconds = recordedSeconds }
-        let mb = Double(bytes.count) / 1e6
+        let mb = Double(rxBytes) / 1e6
         let decode = Stats.median(result.decodeSeconds)
         let encode = Stats.median(result.encodeSeconds)
         Console.out("replay: \(path)")
-        Console.out("  \(bytes.count) bytes, \(result.observations) observations, \(repetitions) runs")
+        Console.out("  \(rxBytes) bytes received from the device, \(result.observations) observations, \(repetitions) runs")
         Console.out("  decode:          median \(Stats.format(mb / decode)) MB/s (\(Stats.format(decode * 1000, decimals: 2)) ms per run)")
         Console.out("  decode + NDJSON: median \(Stats.format(mb / encode)) MB/s (\(Stats.format(encode * 1000, decimals: 2)) ms per run)")
         if let span = result.captureSeconds {
@@ -91,22 +87,6 @@ struct BenchCommand: AsyncParsableCommand {
         let rss = result.residentBytes.map { Stats.format(Double($0) / 1_048_576) + " MiB" } ?? "n/a"
         Console.out("\(devices) simulated \(name) devices for \(Stats.format(result.seconds)) s (simulators in a separate process):")
         Console.out("  bridge CPU \(Stats.format(result.cpuPercentOfOneCore)) % of one core, RSS \(rss), \(result.records) records (\(Stats.format(Double(result.records) / result.seconds, decimals: 0))/s)")
-    }
-}
-
-/// Reads a whole file, or nil if it cannot be read.
-func readWholeFile(_ path: String) -> [UInt8]? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var result: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let n = read(fd, &buffer, buffer.count)
-        if n < 0 && errno == EINTR { continue }
-        guard n >= 0 else { return nil }
-        if n == 0 { return result }
-        result += buffer[..<n]
     }
 }
 

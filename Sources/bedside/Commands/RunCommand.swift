@@ -59,24 +59,31 @@ struct LivePortOptions: ParsableArguments {
     var location: String?
     @Flag(inversion: .prefixedNo, help: "Reopen the port and restart the session after a hang-up or port error.")
     var reconnect = true
+    @Flag(help: "Only listen, never transmit: for a device that sends unasked, or a port another program drives.")
+    var listenOnly = false
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp(
+        "Claim the port for this process alone (TIOCEXCL), so no other program can open it meanwhile.",
+        discussion: "Turn off only where the device refuses it, e.g. umockdev's emulated ttys."))
+    var exclusive = true
 
     func run(capture: String?) async throws {
         let logger = Logger(label: "bedside.run")
         let driverType = try DriverCatalog.registry.driverType(named: driverOptions.driver)
         let settings = try line.settings(defaults: driverType.descriptor.defaultSerialSettings)
-        let configuration = try driverOptions.configuration()
+        let configuration = try driverOptions.configuration(transmitEnabled: !listenOnly)
         let clock = BridgeClock()
         let bus = FeedBus()
         let subscription = bus.subscribe(name: "stdout")
         let recorder = try capture.map {
-            try makeCaptureRecorder(path: $0, driver: driverType.descriptor.name, settings: settings, port: port,
-                                    clock: clock)
+            try makeCaptureRecorder(path: $0, driver: driverType.descriptor.name, vendor: driverType.descriptor.vendor,
+                                    settings: settings, port: port, location: location,
+                                    driverOptions: driverOptions.tuning.commandLine + (listenOnly ? " --listen-only" : ""))
         }
         // The first open happens here so that a wrong path or missing permission fails at once,
         // with the reason; reopening after a hang-up is retried by the supervisor.
         let first = try await openPort(
             path: port, driverType: driverType, configuration: configuration,
-            settings: settings, location: location, bus: bus, clock: clock, recorder: recorder)
+            settings: settings, location: location, bus: bus, clock: clock, recorder: recorder, exclusive: exclusive)
         let runnable: any RunnablePort
         if reconnect {
             let firstChannel = Locked(Optional(first.channel))
@@ -86,7 +93,7 @@ struct LivePortOptions: ParsableArguments {
                 makeDriver: { driverType.init(configuration: configuration) },
                 open: {
                     if let channel = firstChannel.take() { return channel }
-                    return try await SerialPort.open(path: path, options: SerialPortOptions(settings: settings))
+                    return try await SerialPort.open(path: path, options: SerialPortOptions(settings: settings, exclusive: exclusive))
                         .makeAsyncChannel()
                 })
         } else {
@@ -97,7 +104,9 @@ struct LivePortOptions: ParsableArguments {
             ports: [runnable], bus: bus, subscription: subscription,
             format: format ?? (Console.stdoutIsTerminal ? .table : .ndjson),
             clock: clock, seconds: seconds, logger: logger)
-        if let capture { Console.note("capture written to \(capture)") }
+        if let recorder {
+            Console.note("capture written to \(recorder.path) (\(recorder.recorder.chunksRecorded) chunks)")
+        }
         if !reconnect, let summary = summaries.last {
             switch summary.endReason {
             case .stopped: break

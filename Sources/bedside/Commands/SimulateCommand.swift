@@ -23,19 +23,23 @@ struct SimulateCommand: AsyncParsableCommand {
     var options: [String] = []
     @Option(help: "How many independent devices to simulate, each on its own tty (one path per line).")
     var count: Int = 1
+    @Option(help: "Record the simulator's line to this capture file (.bbcap), as a host would see it.")
+    var capture: String?
 
     func run() async throws {
         global.bootstrap()
         try await reportingErrors {
             guard speed > 0 else { throw CommandFailure("--speed must be greater than 0") }
             guard count >= 1 else { throw CommandFailure("--count must be at least 1") }
+            guard capture == nil || count == 1 else { throw CommandFailure("--capture records one device: use it with --count 1") }
             let parsed = try parseOptions(options)
             let clock = BridgeClock()
             var devices: [SimulatedDevice] = []
             do {
                 for i in 0..<count {
                     let config = SimulatorConfiguration(seed: seed &+ UInt64(i), scenarioSpeed: speed, options: parsed)
-                    devices.append(try await SimulatedDevice.start(driver: driver, configuration: config, clock: clock))
+                    devices.append(try await SimulatedDevice.start(driver: driver, configuration: config, clock: clock,
+                                                                   capture: capture))
                 }
             } catch {
                 devices.forEach { $0.terminal.close() }

@@ -1,8 +1,11 @@
 import BedsideModel
 import BedsideRuntime
 
-/// Opens a capture file for a live session.
-func makeCaptureRecorder(path: String, driver: String, settings: SerialSettings, port: String,
-                         clock: BridgeClock) throws -> any TrafficRecorder {
-    throw CommandFailure("capture recording is not available yet in this build")
+/// Creates the capture file for a live session (`run --capture`, `capture --output`).
+func makeCaptureRecorder(path: String, driver: String, vendor: String, settings: SerialSettings, port: String,
+                         location: String?, driverOptions: String) throws -> CaptureFileRecorder {
+    let identity = DeviceIdentity(driver: driver, vendor: vendor, port: port, location: location)
+    return try CaptureFileRecorder.create(path: path, driver: driver, settings: settings, identity: identity,
+                                          note: "recorded by bedside from \(port)"
+                                            + (driverOptions.isEmpty ? "" : "; driver options: \(driverOptions)"))
 }

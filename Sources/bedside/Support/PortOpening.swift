@@ -7,10 +7,11 @@ import Logging
 /// Opens a tty for a driver and prepares its pipeline on the bus.
 func openPort(
     path: String, driverType: any DeviceDriver.Type, configuration: DriverConfiguration, settings: SerialSettings,
-    location: String?, bus: FeedBus, clock: BridgeClock, recorder: (any TrafficRecorder)? = nil
+    location: String?, bus: FeedBus, clock: BridgeClock, recorder: (any TrafficRecorder)? = nil,
+    exclusive: Bool = true
 ) async throws -> OpenedPort {
     let descriptor = driverType.descriptor
-    let port = try SerialPort.open(path: path, options: SerialPortOptions(settings: settings))
+    let port = try SerialPort.open(path: path, options: SerialPortOptions(settings: settings, exclusive: exclusive))
     let channel: NIOAsyncChannelOfBytes
     do {
         channel = try await port.makeAsyncChannel()

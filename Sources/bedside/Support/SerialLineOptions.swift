@@ -42,28 +42,49 @@ struct SerialLineOptions: ParsableArguments {
     }
 }
 
-/// Driver options shared by the commands that decode.
+/// Driver options shared by the commands that decode a live port.
 struct DriverOptions: ParsableArguments {
     @Option(name: .long, help: "Driver registry name (see `bedside drivers`), e.g. ge-datex or intellivue.")
     var driver: String
 
+    @OptionGroup var tuning: DriverTuningOptions
+
+    func configuration(transmitEnabled: Bool = true) throws -> DriverConfiguration {
+        try tuning.configuration(transmitEnabled: transmitEnabled)
+    }
+}
+
+/// How a driver behaves, apart from which driver it is (`replay` may take the driver from the capture).
+struct DriverTuningOptions: ParsableArguments {
     @Option(name: .long, help: "Requested update interval in seconds, where the protocol lets the host choose.")
     var interval: Int?
 
     @Flag(name: .long, inversion: .prefixedNo, help: "Emit waveform segments.")
     var waveforms = true
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Seconds to add to the device's clock to get UTC (for a monitor that keeps local time), e.g. -3600.",
+        valueName: "seconds"))
+    var clockOffset: Int64 = 0
+
     @Option(name: .customLong("option"), parsing: .singleValue,
             help: "Driver-specific option key=value (repeatable).")
     var options: [String] = []
 
+    /// These options as they would be typed (empty when all are defaults), for a capture's note:
+    /// a replay needs the same ones to send what the recorded bridge sent.
+    var commandLine: String {
+        var parts: [String] = []
+        if let interval { parts.append("--interval \(interval)") }
+        if !waveforms { parts.append("--no-waveforms") }
+        if clockOffset != 0 { parts.append("--clock-offset \(clockOffset)") }
+        parts += options.map { "--option \($0)" }
+        return parts.joined(separator: " ")
+    }
+
     func configuration(transmitEnabled: Bool = true) throws -> DriverConfiguration {
-        var dict: [String: String] = [:]
-        for o in options {
-            guard let eq = o.firstIndex(of: "=") else { throw CommandFailure("--option needs key=value, got '\(o)'") }
-            dict[String(o[..<eq])] = String(o[o.index(after: eq)...])
-        }
-        return DriverConfiguration(transmitEnabled: transmitEnabled, updateIntervalSeconds: interval,
-                                   waveformsEnabled: waveforms, options: dict)
+        DriverConfiguration(transmitEnabled: transmitEnabled, updateIntervalSeconds: interval,
+                            deviceClockOffsetSeconds: clockOffset, waveformsEnabled: waveforms,
+                            options: try parseOptions(options))
     }
 }

@@ -25,24 +25,32 @@ struct SimulatedDevice: Sendable {
         return settings
     }
 
-    static func start(driver name: String, configuration: SimulatorConfiguration, clock: BridgeClock) async throws
-        -> SimulatedDevice
-    {
+    /// - Parameter capture: record the simulator's line to this new `.bbcap` file (as a host sees it).
+    static func start(driver name: String, configuration: SimulatorConfiguration, clock: BridgeClock,
+                      capture: String? = nil) async throws -> SimulatedDevice {
         let simulator = try DriverCatalog.registry.makeSimulator(named: name, configuration: configuration)
-        return try await start(driver: name, simulator: simulator, clock: clock)
+        return try await start(driver: name, simulator: simulator, clock: clock, capture: capture)
     }
 
-    static func start(driver name: String, simulator: any DeviceSimulator, clock: BridgeClock,
+    static func start(driver name: String, simulator: any DeviceSimulator, clock: BridgeClock, capture: String? = nil,
                       onTransmit: (@Sendable (Int) -> Void)? = nil) async throws -> SimulatedDevice {
         let registry = DriverCatalog.registry
         let settings = lineSettings(for: try registry.driverType(named: name))
         let terminal = try PseudoTerminal.open(settings: settings)
         do {
+            let driverType = try registry.driverType(named: name)
+            let recorder = try capture.map {
+                try CaptureFileRecorder.create(
+                    path: $0, driver: name, settings: settings,
+                    identity: DeviceIdentity(driver: name, vendor: driverType.descriptor.vendor, port: terminal.devicePath),
+                    note: "the \(name) simulator's line, recorded on its pseudo-terminal \(terminal.devicePath) (rx: what the simulator sent)")
+            }
             let channel = try await terminal.makeAsyncChannel()
             var logger = Logger(label: "bedside.simulator")
             logger[metadataKey: "simulator"] = "\(name)"
             logger[metadataKey: "tty"] = "\(terminal.devicePath)"
-            let host = SimulatorHost(simulator: simulator, clock: clock, logger: logger, onTransmit: onTransmit)
+            let host = SimulatorHost(simulator: simulator, clock: clock, logger: logger, recorder: recorder,
+                                     onTransmit: onTransmit)
             return SimulatedDevice(driverName: name, terminal: terminal, host: host, channel: channel)
         } catch {
             terminal.close()

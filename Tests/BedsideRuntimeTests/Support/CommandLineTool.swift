@@ -32,11 +32,11 @@ enum BedsideTool {
         var lines: [Substring] { stdout.split(separator: "\n") }
     }
 
-    /// Runs `bedside arguments…` to completion; with `interruptAfter`, sends SIGINT (Ctrl-C) after
+    /// Runs `bedside arguments…` (or `executable arguments…`) to completion; with `interruptAfter`, sends SIGINT (Ctrl-C) after
     /// that many seconds.
-    static func run(_ arguments: [String], interruptAfter: Double? = nil) throws -> Result {
+    static func run(_ arguments: [String], interruptAfter: Double? = nil, executable other: URL? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = other ?? executable
         process.arguments = arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

@@ -1,0 +1,77 @@
+import ArgumentParser
+import BedsideCapture
+import BedsideModel
+import Glibc
+
+struct ExportUmockdevCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export-umockdev",
+        abstract: "Write a capture as an umockdev script, to replay it to any program as a serial device.",
+        discussion: """
+            The script plays what the device sent (r lines, with the recorded delays) and expects what
+            the bridge sent (w lines): umockdev-run stops the program with an error when it writes
+            anything else. --rx-only leaves the w lines out, for a program that only listens (e.g.
+            `bedside run --listen-only`) or whose requests differ from the recorded ones.
+            Prints the umockdev-run command line to use, with the FTDI adapter description in
+            HardwareFixtures/udev/ (umockdev's emulated tty refuses exclusive use, hence
+            --no-exclusive).
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The capture (.bbcap), IntelliVue log or raw dump to export.")
+    var file: String
+    @Option(name: [.short, .long], help: "The script file to write.")
+    var output: String
+    @Option(help: "The device node the script is for (must be one the umockdev description creates).")
+    var device = "/dev/ttyUSB0"
+    @Option(help: "Driver, for a raw dump (a capture or log names its own).")
+    var driver: String?
+    @Flag(help: "Leave out what the bridge sent (for a listen-only program).")
+    var rxOnly = false
+    @Option(help: "Play the recorded delays this many times faster.")
+    var speed: Double = 1
+    @Flag(help: "No delays at all.")
+    var fast = false
+
+    func run() async throws {
+        global.bootstrap()
+        try await reportingErrors {
+            guard speed > 0 else { throw CommandFailure("--speed must be greater than 0") }
+            let source = try ReplaySource.open(path: file, forceRaw: false, driver: driver)
+            let capture = Capture(header: source.header, chunks: try source.allChunks())
+            let exporter = UmockdevScriptExporter(speed: fast ? nil : speed, includeTransmit: !rxOnly)
+            let script = try exporter.script(for: capture)
+            try writeWholeFile(output, script)
+            let hasTransmit = capture.chunks.contains { $0.direction == .tx }
+            let reads = capture.chunks.filter { $0.direction == .rx }.count
+            let writes = rxOnly ? 0 : capture.chunks.count - reads
+            Console.note("wrote \(output): \(reads) r and \(writes) w blocks"
+                + (hasTransmit && rxOnly ? " (the bridge's writes left out)" : ""))
+            let driverName = source.driverType.descriptor.name
+            let listenOnly = rxOnly || !hasTransmit ? " --listen-only" : ""
+            Console.out("umockdev-run -d \(Self.descriptionPath) -s \(device)=\(output) -- "
+                + "bedside run --port \(device) --driver \(driverName)\(listenOnly) --no-exclusive --no-reconnect --format ndjson")
+        }
+    }
+
+    /// The FTDI description: relative when run from the package root, else where this build came from.
+    static var descriptionPath: String {
+        let relative = "HardwareFixtures/udev/ftdi-ft232r.umockdev"
+        return access(relative, R_OK) == 0 ? relative : "<bedside source>/" + relative
+    }
+}
+
+func writeWholeFile(_ path: String, _ bytes: [UInt8]) throws {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw CommandFailure("cannot write \(path): \(String(cString: strerror(errno)))") }
+    defer { close(fd) }
+    var offset = 0
+    while offset < bytes.count {
+        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw CommandFailure("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+        offset += n
+    }
+}
