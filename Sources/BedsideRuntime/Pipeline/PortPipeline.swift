@@ -174,12 +174,24 @@ public final class PortPipeline: Sendable {
             timer = DeadlineTimer(eventLoop: channel.eventLoop, clock: pipeline.clock) { sink.yield(.deadline($0)) }
         }
 
-        mutating func start(now: Timestamp) {
+        /// The last time handed to the driver. Bytes are stamped when read but handled in event
+        /// order, so a chunk read just before a timer fired can reach the driver after that tick;
+        /// the driver is promised non-decreasing times, so such a chunk gets the tick's time.
+        private var lastTime = Timestamp(nanosecondsSinceEpoch: .min)
+
+        private mutating func advance(to time: Timestamp) -> Timestamp {
+            lastTime = max(lastTime, time)
+            return lastTime
+        }
+
+        mutating func start(now time: Timestamp) {
+            let now = advance(to: time)
             driver.start(now: now, into: &output)
             drain(now: now)
         }
 
-        mutating func receive(_ bytes: ByteBuffer, now: Timestamp) {
+        mutating func receive(_ bytes: ByteBuffer, now time: Timestamp) {
+            let now = advance(to: time)
             bytesReceived += bytes.readableBytes
             rxCounter.increment(by: bytes.readableBytes)
             pipeline.recorder?.record(CaptureChunk(time: now, direction: .rx, bytes: Array(bytes.readableBytesView)))
@@ -189,13 +201,14 @@ public final class PortPipeline: Sendable {
 
         mutating func deadline(_ generation: UInt64) {
             guard timer.accept(generation) else { return }
-            let now = pipeline.clock.now()
+            let now = advance(to: pipeline.clock.now())
             driver.tick(now: now, into: &output)
             drain(now: now)
         }
 
         /// Lets the driver say goodbye and waits until those bytes have been handed to the port.
-        mutating func stop(now: Timestamp) async {
+        mutating func stop(now time: Timestamp) async {
+            let now = advance(to: time)
             driver.stop(now: now, into: &output)
             drain(now: now)
             timer.cancel()
