@@ -1,3 +1,4 @@
+import BedsideTestSupport
 import BedsideModel
 @testable import BedsideCapture
 import Glibc

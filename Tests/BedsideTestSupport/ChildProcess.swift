@@ -1,12 +1,13 @@
 import Glibc
 
 /// Runs a program to completion and returns its exit status and standard output (standard error
-/// goes to the test log). For the few tests that need a second process: another uid, socat.
-struct ChildProcess {
-    var status: Int32
-    var output: String
+/// goes to the test log). For the few tests that need a second process: another uid, socat,
+/// umockdev-run.
+public struct ChildProcess {
+    public var status: Int32
+    public var output: String
 
-    static func run(_ executable: String, _ arguments: [String]) throws -> ChildProcess {
+    public static func run(_ executable: String, _ arguments: [String]) throws -> ChildProcess {
         var pipeFDs: [CInt] = [-1, -1]
         guard pipe(&pipeFDs) == 0 else { throw ChildProcessError.failed("pipe", errno) }
         var actions = posix_spawn_file_actions_t()
@@ -41,7 +42,7 @@ struct ChildProcess {
 
     /// Starts a program in the background with its output discarded; the caller ends it with
     /// ``terminate(_:)``.
-    static func spawn(_ executable: String, _ arguments: [String]) throws -> pid_t {
+    public static func spawn(_ executable: String, _ arguments: [String]) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -57,7 +58,7 @@ struct ChildProcess {
         return pid
     }
 
-    static func terminate(_ pid: pid_t) {
+    public static func terminate(_ pid: pid_t) {
         kill(pid, SIGTERM)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
@@ -79,7 +80,7 @@ struct ChildProcess {
         return attributes
     }
 
-    static func isExecutable(_ path: String) -> Bool { access(path, X_OK) == 0 }
+    public static func isExecutable(_ path: String) -> Bool { access(path, X_OK) == 0 }
 }
 
-enum ChildProcessError: Error { case failed(String, Int32) }
+public enum ChildProcessError: Error { case failed(String, Int32) }
