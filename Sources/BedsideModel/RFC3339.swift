@@ -10,7 +10,8 @@ extension Timestamp {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Appends the RFC 3339 text to a byte buffer (used by the feed encoder).
+    /// Appends the RFC 3339 text to a byte buffer (used by the feed encoder, twice per record:
+    /// the text is built on the stack and appended in one go).
     public func appendRFC3339(to out: inout [UInt8]) {
         let seconds = secondsSinceEpoch
         let fraction = nanosecondsSinceEpoch - seconds * 1_000_000_000
@@ -18,28 +19,32 @@ extension Timestamp {
         let dayNumber = secondOfDay < 0 ? days - 1 : days
         let sod = secondOfDay < 0 ? secondOfDay + 86_400 : secondOfDay
         let (year, month, day) = Self.civil(fromDays: dayNumber)
-        Self.appendDigits(year, width: 4, to: &out)
-        out.append(UInt8(ascii: "-"))
-        Self.appendDigits(month, width: 2, to: &out)
-        out.append(UInt8(ascii: "-"))
-        Self.appendDigits(day, width: 2, to: &out)
-        out.append(UInt8(ascii: "T"))
-        Self.appendDigits(sod / 3600, width: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        Self.appendDigits((sod % 3600) / 60, width: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        Self.appendDigits(sod % 60, width: 2, to: &out)
-        if fraction != 0 {
-            out.append(UInt8(ascii: "."))
-            if fraction % 1_000_000 == 0 {
-                Self.appendDigits(fraction / 1_000_000, width: 3, to: &out)
-            } else if fraction % 1_000 == 0 {
-                Self.appendDigits(fraction / 1_000, width: 6, to: &out)
-            } else {
-                Self.appendDigits(fraction, width: 9, to: &out)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { text in
+            var i = 0
+            func digits(_ value: Int64, _ width: Int) {
+                var v = value
+                for k in stride(from: width - 1, through: 0, by: -1) {
+                    text[i + k] = UInt8(48 + v % 10)
+                    v /= 10
+                }
+                i += width
             }
+            func char(_ c: Unicode.Scalar) { text[i] = UInt8(ascii: c); i += 1 }
+            digits(year, 4); char("-"); digits(month, 2); char("-"); digits(day, 2)
+            char("T"); digits(sod / 3600, 2); char(":"); digits((sod % 3600) / 60, 2); char(":"); digits(sod % 60, 2)
+            if fraction != 0 {
+                char(".")
+                if fraction % 1_000_000 == 0 {
+                    digits(fraction / 1_000_000, 3)
+                } else if fraction % 1_000 == 0 {
+                    digits(fraction / 1_000, 6)
+                } else {
+                    digits(fraction, 9)
+                }
+            }
+            char("Z")
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[..<i]))
         }
-        out.append(UInt8(ascii: "Z"))
     }
 
     /// Parses `YYYY-MM-DDThh:mm:ss[.fraction](Z|±hh:mm)`.
@@ -112,16 +117,5 @@ extension Timestamp {
         let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
         return era * 146_097 + doe - 719_468
-    }
-
-    static func appendDigits(_ value: Int64, width: Int, to out: inout [UInt8]) {
-        var divisor: Int64 = 1
-        for _ in 1..<width { divisor *= 10 }
-        var v = value % (divisor * 10)
-        while divisor > 0 {
-            out.append(UInt8(48 + v / divisor))
-            v %= divisor
-            divisor /= 10
-        }
     }
 }
