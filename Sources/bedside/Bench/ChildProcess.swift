@@ -17,8 +17,17 @@ final class ChildProcess: @unchecked Sendable {
         posix_spawn_file_actions_addclose(&actions, fds[0])
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        // The child must not inherit the signal mask of the concurrency thread that spawns it:
+        // with SIGINT/SIGTERM blocked it could never be stopped.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
         var child: pid_t = 0
-        let rc = posix_spawn(&child, executable, &actions, nil, argv, environ)
+        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
         close(fds[1])
         guard rc == 0 else {
             close(fds[0])
