@@ -49,6 +49,7 @@ struct PortPipelineTests {
             #expect(summary.bytesSent == "REQ\nPING\nBYE\n".utf8.count)
             #expect(summary.bytesReceived == "ID TOY-7\nVAL 72.5\nERR\n".utf8.count)
             #expect(summary.observations == 4)  // requesting, 72.5, invalid, stopped
+            #expect(summary.driverCounters == ["pings": 1])  // the driver's counters, totalled per session
 
             var tail: [FeedRecord] = []
             bus.finish()

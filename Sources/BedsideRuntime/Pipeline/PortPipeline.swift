@@ -38,6 +38,8 @@ public final class PortPipeline: Sendable {
         public var bytesReceived: Int
         public var bytesSent: Int
         public var observations: Int
+        /// The driver's protocol counters over the session (frames accepted, checksum errors, …).
+        public var driverCounters: [String: Int] = [:]
     }
 
     private let driver: any DeviceDriver
@@ -143,8 +145,9 @@ public final class PortPipeline: Sendable {
         case .stopped: logger.info("session stopped")
         default: logger.warning("session ended: \(detail)")
         }
+        session.logCounters(force: true)
         return Summary(endReason: endReason, bytesReceived: session.bytesReceived, bytesSent: session.bytesSent,
-                       observations: session.observations)
+                       observations: session.observations, driverCounters: session.counterTotals)
     }
 
     /// The driver plus what the loop needs to act on its output. Lives in `runSession`'s frame only.
@@ -243,9 +246,25 @@ public final class PortPipeline: Sendable {
             lastWrite = write
         }
 
+        /// Session totals of the driver's counters, logged (notice) at most once a minute while they
+        /// change and once at the end, so an engineer sees checksum or length errors on stderr.
+        var counterTotals: [String: Int] = [:]
+        private var countersLogged: [String: Int] = [:]
+        private var countersLoggedAt = BridgeClock.monotonicNanoseconds()
+
+        mutating func logCounters(force: Bool = false) {
+            let now = BridgeClock.monotonicNanoseconds()
+            guard counterTotals != countersLogged, force || now - countersLoggedAt >= 60_000_000_000 else { return }
+            countersLogged = counterTotals
+            countersLoggedAt = now
+            let text = counterTotals.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            pipeline.logger.notice("driver counters: \(text)")
+        }
+
         private mutating func count() {
             let identity = pipeline.source.identity
             for (name, amount) in output.counters {
+                counterTotals[name, default: 0] += amount
                 let counter: Counter
                 if let c = counters[name] {
                     counter = c
@@ -257,6 +276,7 @@ public final class PortPipeline: Sendable {
                 }
                 counter.increment(by: amount)
             }
+            logCounters()
         }
     }
 }
