@@ -73,11 +73,11 @@ let package = Package(
         .executableTarget(name: "ProtocolTableGen"),
         .plugin(name: "ProtocolTablesPlugin", capability: .buildTool(), dependencies: ["ProtocolTableGen"]),
 
-        // Helpers shared by test targets (child processes with a clean signal mask).
+        // Helpers shared by test targets (child processes with a clean signal mask, seeded randomness).
         .target(name: "BedsideTestSupport", path: "Tests/BedsideTestSupport"),
         .testTarget(name: "BedsideModelTests", dependencies: ["BedsideModel"]),
-        .testTarget(name: "GEDatexTests", dependencies: ["GEDatex", "BedsideDriver", "BedsideModel", "BedsideCapture"]),
-        .testTarget(name: "IntelliVueTests", dependencies: ["IntelliVue", "BedsideDriver", "BedsideModel", "BedsideCapture"]),
+        .testTarget(name: "GEDatexTests", dependencies: ["GEDatex", "BedsideDriver", "BedsideModel", "BedsideCapture", "BedsideTestSupport"]),
+        .testTarget(name: "IntelliVueTests", dependencies: ["IntelliVue", "BedsideDriver", "BedsideModel", "BedsideCapture", "BedsideTestSupport"]),
         .testTarget(name: "BedsideCaptureTests", dependencies: ["BedsideCapture", "BedsideModel", "BedsideDriver", "BedsideTestSupport"]),
         .testTarget(name: "BedsideSerialTests", dependencies: ["BedsideSerial", "BedsideTestSupport"]),
         .testTarget(name: "BedsideRuntimeTests", dependencies: ["BedsideRuntime", "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue"]),

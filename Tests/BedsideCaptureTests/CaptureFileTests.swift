@@ -1,3 +1,4 @@
+import BedsideTestSupport
 import BedsideModel
 @testable import BedsideCapture
 import Glibc
@@ -5,7 +6,7 @@ import Testing
 
 @Suite struct CaptureFileTests {
     func randomChunks(count: Int, seed: UInt64) -> [CaptureChunk] {
-        var rng = SeededGenerator(state: seed)
+        var rng = SplitMix64(state: seed)
         var time = t0
         var chunks: [CaptureChunk] = []
         for i in 0..<count {

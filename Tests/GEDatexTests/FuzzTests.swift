@@ -1,3 +1,4 @@
+import BedsideTestSupport
 import BedsideDriver
 import BedsideModel
 import Testing

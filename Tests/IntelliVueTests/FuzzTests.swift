@@ -1,3 +1,4 @@
+import BedsideTestSupport
 import BedsideDriver
 import BedsideModel
 import Testing
@@ -6,16 +7,6 @@ import Testing
 /// Random and mutated input must never crash the deframer or the decoders, and a frame that
 /// fails its FCS must never yield a reading.
 @Suite struct FuzzTests {
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
-    }
 
     /// Monitor messages from a short simulated session, as fuzzing seeds.
     static let seeds: [[UInt8]] = {
@@ -25,7 +16,7 @@ import Testing
     }()
 
     @Test func randomBytesNeverCrashAndYieldNoReadings() {
-        var rng = Generator(state: 1)
+        var rng = SplitMix64(state: 1)
         var driver = IntelliVueDriver(configuration: DriverConfiguration(transmitEnabled: false))
         var out = DriverOutput()
         driver.start(now: t(0), into: &out)
@@ -42,7 +33,7 @@ import Testing
     }
 
     @Test func mutatedFramesWithBrokenFCSNeverYieldReadings() {
-        var rng = Generator(state: 2)
+        var rng = SplitMix64(state: 2)
         var driver = IntelliVueDriver(configuration: DriverConfiguration(transmitEnabled: false))
         var out = DriverOutput()
         driver.start(now: t(0), into: &out)
@@ -66,7 +57,7 @@ import Testing
     }
 
     @Test func mutatedMessagesWithValidFCSAreDecodedOrRejectedSafely() {
-        var rng = Generator(state: 3)
+        var rng = SplitMix64(state: 3)
         var driver = IntelliVueDriver(configuration: DriverConfiguration(transmitEnabled: false))
         var out = DriverOutput()
         driver.start(now: t(0), into: &out)
@@ -99,7 +90,7 @@ import Testing
     }
 
     @Test func simulatorSurvivesGarbageFromTheHost() {
-        var rng = Generator(state: 4)
+        var rng = SplitMix64(state: 4)
         var sim = IntelliVueSimulator(configuration: SimulatorConfiguration())
         var out = SimulatorOutput()
         sim.start(now: t(0), into: &out)
