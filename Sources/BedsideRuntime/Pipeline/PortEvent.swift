@@ -32,3 +32,24 @@ func forwardInbound(
         events.yield(.inboundEnded(error))
     }
 }
+
+/// Runs `loop` on `channel` while a child task forwards the port's bytes into `events`, then
+/// closes the channel (which ends the forwarder). Shared by the bridge's pipelines and the
+/// simulator host: both consume one ordered `PortEvent` stream.
+func runForwardingInbound<Result: Sendable>(
+    _ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>,
+    into events: AsyncStream<PortEvent>.Continuation,
+    clock: BridgeClock,
+    loop: (any Channel) async -> Result
+) async throws -> Result {
+    let nioChannel = channel.channel
+    return try await channel.executeThenClose { inbound, _ in
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await forwardInbound(inbound, to: events, clock: clock) }
+            let result = await loop(nioChannel)
+            nioChannel.close(promise: nil)
+            group.cancelAll()
+            return result
+        }
+    }
+}

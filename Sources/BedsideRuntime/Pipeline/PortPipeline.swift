@@ -79,19 +79,7 @@ public final class PortPipeline: Sendable {
     /// Runs the session on `channel` until it ends; closes the channel before returning.
     /// Call once per pipeline.
     public func run(on channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async throws -> Summary {
-        let nioChannel = channel.channel
-        return try await channel.executeThenClose { inbound, _ in
-            await withTaskGroup(of: Void.self) { group in
-                let sink = eventSink
-                let clock = clock
-                group.addTask { await forwardInbound(inbound, to: sink, clock: clock) }
-                let summary = await runSession(driver, channel: nioChannel)
-                // Ends the forwarder (its inbound stream finishes once the channel is closed).
-                nioChannel.close(promise: nil)
-                group.cancelAll()
-                return summary
-            }
-        }
+        try await runForwardingInbound(channel, into: eventSink, clock: clock) { await runSession(driver, channel: $0) }
     }
 
     // MARK: The session loop

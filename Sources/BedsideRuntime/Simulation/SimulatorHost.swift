@@ -53,18 +53,7 @@ public final class SimulatorHost: Sendable {
     /// before returning. (A pseudo-terminal whose owner keeps the device side open never sees a
     /// hang-up when a host closes it, so the simulator survives the bridge reconnecting.)
     public func run(on channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async throws -> Summary {
-        let nioChannel = channel.channel
-        return try await channel.executeThenClose { inbound, _ in
-            await withTaskGroup(of: Void.self) { group in
-                let sink = eventSink
-                let clock = clock
-                group.addTask { await forwardInbound(inbound, to: sink, clock: clock) }
-                let summary = await runLoop(simulator, channel: nioChannel)
-                nioChannel.close(promise: nil)
-                group.cancelAll()
-                return summary
-            }
-        }
+        try await runForwardingInbound(channel, into: eventSink, clock: clock) { await runLoop(simulator, channel: $0) }
     }
 
     private func runLoop<Simulator: DeviceSimulator>(_ initial: Simulator, channel: any Channel) async -> Summary {
