@@ -116,6 +116,9 @@ public struct LiveReplay: Sendable {
                         try await Task.sleep(for: linger)
                     } catch is CancellationError {
                         // The program left, or the caller cancelled: stop playing.
+                    } catch ChannelError.ioOnClosedChannel, ChannelError.alreadyClosed {
+                        // The program closed the device while a chunk was on its way (the reader
+                        // saw the hang-up first and NIO closed the channel): it left.
                     }
                     return .played(written)
                 }
