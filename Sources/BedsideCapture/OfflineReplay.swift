@@ -125,7 +125,7 @@ public struct OfflineReplay<Driver: DeviceDriver> {
         }
         for o in output.observations { observe(o) }
         report.observations += output.observations.count
-        for (name, n) in output.counters { report.counters[name, default: 0] += n }
+        for (counter, n) in output.counters { report.counters[counter.name, default: 0] += n }
         deadline = output.nextDeadline
         output.nextDeadline = nil
         output.reset()

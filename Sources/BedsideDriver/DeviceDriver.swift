@@ -27,9 +27,24 @@ public protocol DeviceDriver: Sendable {
     /// Ends the session politely (stop request, release); the runtime transmits what this emits
     /// before it closes the port.
     mutating func stop(now: Timestamp, into output: inout DriverOutput)
+
+    /// A link event the runtime itself observed (port opened, closed, unplugged), handed to the
+    /// driver's output so everything that follows from it (stale marks, alarm ends) happens in
+    /// order. The default appends it as is; ``SupervisedDriver`` also updates its ledger.
+    mutating func announce(_ event: LinkEvent, into output: inout DriverOutput)
 }
 
 extension DeviceDriver {
+    public mutating func announce(_ event: LinkEvent, into output: inout DriverOutput) {
+        output.observations.append(.link(event))
+    }
+
+    /// This driver wrapped with the bridge's ledger (range checks, staleness, alarm ends,
+    /// snapshots): what every pipeline and replay runs.
+    public static func supervised(configuration: DriverConfiguration) -> any DeviceDriver {
+        SupervisedDriver<Self>(configuration: configuration)
+    }
+
     /// Convenience for tests and tools holding bytes in an array.
     public mutating func receive(_ bytes: [UInt8], now: Timestamp, into output: inout DriverOutput) {
         bytes.withUnsafeBytes { receive($0, now: now, into: &output) }
@@ -41,28 +56,55 @@ extension DeviceDriver {
 public struct DriverOutput: Sendable {
     /// Bytes to write to the port, in order.
     public var transmit: [UInt8] = []
+    /// Line control the driver needs done before ``transmit`` is written (DTR/RTS, BREAK, a baud
+    /// change). The pipeline executes them in order and records them in captures.
+    public var lineControl: [LineControl] = []
     /// Observations for the feed, in order.
     public var observations: [Observation] = []
-    /// What the protocol revealed about the device (model, serial, software).
+    /// What the protocol revealed about the port's (main) device: model, serial, software.
     public var identity: DeviceIdentityUpdate?
-    /// When the driver next wants `tick`; `nil` means no timer. Each call replaces the previous
-    /// request, so a driver that wants a timer sets it on every call.
+    /// The same for other devices behind the port (a pump rack's pumps), by subdevice key.
+    public var subdeviceIdentities: [String: DeviceIdentityUpdate] = [:]
+    /// When the driver next wants `tick`; `nil` means no timer. Cleared by ``reset()``: every call
+    /// states its deadline afresh, so a caller can never act on a stale one.
     public var nextDeadline: Timestamp?
     /// Protocol-level counters for this call (frames accepted, checksum failures, …), by name.
-    public var counters: [String: Int] = [:]
+    public var counters: [DriverCounter: Int] = [:]
 
     public init() {}
 
     public mutating func reset() {
         transmit.removeAll(keepingCapacity: true)
+        lineControl.removeAll(keepingCapacity: true)
         observations.removeAll(keepingCapacity: true)
         identity = nil
+        if !subdeviceIdentities.isEmpty { subdeviceIdentities.removeAll() }
+        nextDeadline = nil
         counters.removeAll(keepingCapacity: true)
     }
 
-    public mutating func count(_ name: String, by amount: Int = 1) {
-        counters[name, default: 0] += amount
+    public mutating func count(_ counter: DriverCounter, by amount: Int = 1) {
+        counters[counter, default: 0] += amount
     }
+
+    /// Asks for a tick at `deadline`, keeping an earlier request made in the same call.
+    public mutating func wake(at deadline: Timestamp) {
+        if let current = nextDeadline, current <= deadline { return }
+        nextDeadline = deadline
+    }
+}
+
+/// A request to change the serial line itself, executed by the pipeline (sans-IO drivers never
+/// touch the port) and recorded in captures.
+public enum LineControl: Hashable, Sendable {
+    /// Assert (`true`) or drop the DTR modem line.
+    case setDTR(Bool)
+    /// Assert or drop RTS.
+    case setRTS(Bool)
+    /// Hold the line in BREAK for the given time.
+    case sendBreak(milliseconds: Int)
+    /// Switch the line to another speed (some devices negotiate a faster rate after a handshake).
+    case setBaudRate(Int)
 }
 
 /// Static facts about a driver.
@@ -74,34 +116,53 @@ public struct DriverDescriptor: Sendable {
     public var summary: String
     /// Line settings the device uses unless configured otherwise.
     public var defaultSerialSettings: SerialSettings
+    /// The driver-specific options it accepts; anything else is refused with an error naming these.
+    public var options: [DriverOptionSpec]
+    /// How often the device normally updates a continuous value; the bridge marks a value stale
+    /// when it misses its updates (``ObservationLedger``), learning each value's own period as it goes.
+    public var nominalUpdatePeriodNanoseconds: Int64
+    /// What each metric can physically be reported as by the device; a `valid` value outside is
+    /// turned `invalid` ("outside the device's range") with its number kept.
+    public var deviceRanges: DeviceRanges
 
-    public init(name: String, vendor: String, summary: String, defaultSerialSettings: SerialSettings) {
+    public init(name: String, vendor: String, summary: String, defaultSerialSettings: SerialSettings,
+                options: [DriverOptionSpec] = [], nominalUpdatePeriodNanoseconds: Int64 = 5_000_000_000,
+                deviceRanges: DeviceRanges = DeviceRanges()) {
         self.name = name
         self.vendor = vendor
         self.summary = summary
         self.defaultSerialSettings = defaultSerialSettings
+        self.options = options
+        self.nominalUpdatePeriodNanoseconds = nominalUpdatePeriodNanoseconds
+        self.deviceRanges = deviceRanges
     }
 }
 
-/// Options common to every driver, plus free-form driver-specific ones.
+/// Options common to every driver, plus the driver's declared ones.
 public struct DriverConfiguration: Sendable {
     /// When false the driver only listens: it never transmits (used to decode monitor-only captures).
     public var transmitEnabled: Bool
     /// Requested update interval for periodic data, in seconds, when the protocol lets the host choose.
     public var updateIntervalSeconds: Int?
-    /// Offset to add to the device clock to get UTC, in seconds (for devices that keep local time).
-    public var deviceClockOffsetSeconds: Int64
+    /// The zone the device keeps its clock in; device wall-clock readings are resolved in it.
+    /// The runtime's default is the host's zone; this library's default is UTC.
+    public var deviceTimeZone: any DeviceTimeZone
     /// Whether to emit waveform segments.
     public var waveformsEnabled: Bool
-    /// Driver-specific options (`key=value` on the command line).
+    /// How often the bridge re-states every current value (``DeviceSnapshot``); `nil`: never.
+    public var snapshotIntervalNanoseconds: Int64?
+    /// Driver-specific options (`key=value` on the command line), checked against the driver's
+    /// ``DriverDescriptor/options`` by ``DriverOptionSpec/validate(_:for:)``.
     public var options: [String: String]
 
-    public init(transmitEnabled: Bool = true, updateIntervalSeconds: Int? = nil, deviceClockOffsetSeconds: Int64 = 0,
-                waveformsEnabled: Bool = true, options: [String: String] = [:]) {
+    public init(transmitEnabled: Bool = true, updateIntervalSeconds: Int? = nil,
+                deviceTimeZone: any DeviceTimeZone = FixedOffsetTimeZone.utc, waveformsEnabled: Bool = true,
+                snapshotIntervalNanoseconds: Int64? = 30_000_000_000, options: [String: String] = [:]) {
         self.transmitEnabled = transmitEnabled
         self.updateIntervalSeconds = updateIntervalSeconds
-        self.deviceClockOffsetSeconds = deviceClockOffsetSeconds
+        self.deviceTimeZone = deviceTimeZone
         self.waveformsEnabled = waveformsEnabled
+        self.snapshotIntervalNanoseconds = snapshotIntervalNanoseconds
         self.options = options
     }
 }

@@ -20,10 +20,18 @@ public struct DriverRegistry: Sendable {
         return t
     }
 
+    /// A driver ready to run: its options checked against its declaration, wrapped with the
+    /// bridge's ledger (``SupervisedDriver``).
     public func makeDriver(named name: String, configuration: DriverConfiguration = .init())
         throws(DriverRegistryError) -> any DeviceDriver
     {
-        try driverType(named: name).init(configuration: configuration)
+        let type = try driverType(named: name)
+        do throws(DriverOptionError) {
+            try DriverOptionSpec.validate(configuration.options, for: type.descriptor)
+        } catch {
+            throw .invalidOption(error)
+        }
+        return type.supervised(configuration: configuration)
     }
 
     public func makeSimulator(named name: String, configuration: SimulatorConfiguration = .init())
@@ -39,6 +47,7 @@ public struct DriverRegistry: Sendable {
 public enum DriverRegistryError: Error, CustomStringConvertible, Equatable {
     case unknownDriver(String, known: [String])
     case noSimulator(String, known: [String])
+    case invalidOption(DriverOptionError)
 
     public var description: String {
         switch self {
@@ -46,6 +55,8 @@ public enum DriverRegistryError: Error, CustomStringConvertible, Equatable {
             "no driver named '\(n)'; use one of: \(known.joined(separator: ", ")) (`bedside drivers` lists them)"
         case .noSimulator(let n, let known):
             "no simulator for '\(n)'; simulators exist for: \(known.joined(separator: ", "))"
+        case .invalidOption(let e):
+            e.description
         }
     }
 }

@@ -16,22 +16,19 @@ public struct FeedJSONWriter: Sendable {
     public func append(_ record: FeedRecord, to out: inout [UInt8]) {
         var o = JSONObjectWriter(&out)
         o.string("schemaVersion", FeedRecord.schemaVersion)
+        o.string("bridgeId", record.bridgeId)
         o.integer("seq", Int64(record.seq))
         o.string("kind", record.observation.kind)
+        o.bool("simulated", record.device.simulated)
+        if record.replayed { o.bool("replayed", true) }
         switch record.observation {
-        case .numeric(let r):
-            o.metric(r.metric)
-            o.decimal("value", r.value)
-            o.string("unit", r.unit)
-            if let v = r.vendorUnit { o.string("vendorUnit", v) }
-            o.string("state", r.state.rawValue)
-            if let v = r.reason { o.string("reason", v) }
-            if let v = r.label { o.string("label", v) }
-            o.time("deviceTime", r.deviceTime)
-            o.time("hostTime", r.hostTime)
+        case .numeric(let r): o.numericFields(r)
         case .waveform(let w):
             o.metric(w.metric)
+            o.integer("instance", Int64(w.instance))
+            if let c = w.containment { o.containment(c) }
             o.string("unit", w.unit)
+            o.integer("unitCode", w.unitCode.map(Int64.init))
             if let v = w.vendorUnit { o.string("vendorUnit", v) }
             o.decimal("scale", w.scale)
             o.decimal("offset", w.offset)
@@ -45,37 +42,41 @@ public struct FeedJSONWriter: Sendable {
             o.out.append(UInt8(ascii: "]"))
             o.string("state", w.state.rawValue)
             if let v = w.reason { o.string("reason", v) }
-            if let v = w.label { o.string("label", v) }
-            o.time("deviceTime", w.deviceTime)
+            if let v = w.site { o.string("site", v) }
+            if let v = w.displayLabel { o.string("displayLabel", v) }
+            o.deviceTime("deviceTime", w.deviceTime)
             o.time("hostTime", w.hostTime)
-        case .alarm(let a):
-            o.string("category", a.category.rawValue)
-            o.string("priority", a.priority.rawValue)
-            o.string("phase", a.phase.rawValue)
-            o.string("text", a.text)
-            if let m = a.metric { o.metric(m) }
-            if let v = a.vendorCode { o.string("alarmCode", v) }
-            o.time("deviceTime", a.deviceTime)
-            o.time("hostTime", a.hostTime)
-        case .pumpChannel(let p):
-            o.string("channel", p.channel)
-            o.string("status", p.status.rawValue)
-            o.string("drug", p.drug)
-            o.decimal("rate", p.rate)
-            o.string("rateUnit", p.rateUnit)
-            o.decimal("volumeInfused", p.volumeInfused)
-            o.decimal("volumeToBeInfused", p.volumeToBeInfused)
-            o.string("volumeUnit", p.volumeUnit)
-            o.time("deviceTime", p.deviceTime)
-            o.time("hostTime", p.hostTime)
+        case .alarm(let a): o.alarmFields(a)
+        case .pumpChannel(let p): o.pumpFields(p)
+        case .infusionEvent(let e):
+            o.string("event", e.kind.rawValue)
+            if let m = e.event { o.key("eventCode"); o.nestedMetric(m) }
+            if let p = e.channel { o.key("channel"); o.nested { $0.pumpFields(p) } }
+            if let q = e.previousRate { o.quantity("previousRate", q) }
+            if let v = e.detail { o.string("detail", v) }
+            o.deviceTime("deviceTime", e.deviceTime)
+            o.time("hostTime", e.hostTime)
         case .link(let l):
             o.string("event", l.kind.rawValue)
             if let v = l.detail { o.string("detail", v) }
+            if let v = l.clockSkewNanoseconds { o.integer("clockSkewNs", v) }
             o.time("hostTime", l.hostTime)
+        case .snapshot(let s):
+            o.string("link", s.link?.rawValue)
+            o.key("numerics")
+            o.array(s.numerics) { w, r in w.nested { $0.numericFields(r) } }
+            o.key("activeAlarms")
+            o.array(s.activeAlarms) { w, a in w.nested { $0.alarmFields(a) } }
+            if !s.pumpChannels.isEmpty {
+                o.key("pumpChannels")
+                o.array(s.pumpChannels) { w, p in w.nested { $0.pumpFields(p) } }
+            }
+            o.time("hostTime", s.hostTime)
         }
         o.key("device")
         var d = JSONObjectWriter(&o.out)
         defer { o.close(into: &out) }
+        d.string("id", record.device.id)
         d.string("driver", record.device.driver)
         d.string("vendor", record.device.vendor)
         d.string("model", record.device.model)
@@ -84,7 +85,125 @@ public struct FeedJSONWriter: Sendable {
         d.string("port", record.device.port)
         if let v = record.device.portID { d.string("portId", v) }
         if let v = record.device.location { d.string("location", v) }
+        if let v = record.device.subdevice { d.string("subdevice", v) }
+        if let v = record.device.timeZone { d.string("timeZone", v) }
         d.close(into: &o.out)
+    }
+}
+
+extension JSONObjectWriter {
+    mutating func numericFields(_ r: NumericReading) {
+        metric(r.metric)
+        integer("instance", Int64(r.instance))
+        if let c = r.containment { containment(c) }
+        decimal("value", r.value)
+        string("unit", r.unit)
+        integer("unitCode", r.unitCode.map(Int64.init))
+        if let v = r.vendorUnit { string("vendorUnit", v) }
+        string("state", r.state.rawValue)
+        if let v = r.reason { string("reason", v) }
+        if let v = r.site { string("site", v) }
+        if let v = r.source { string("source", v) }
+        if let v = r.mode { string("mode", v) }
+        if let v = r.displayLabel { string("displayLabel", v) }
+        if r.episodic { bool("episodic", true) }
+        deviceTime("deviceTime", r.deviceTime)
+        time("hostTime", r.hostTime)
+        if let v = r.ageNanoseconds { integer("ageNs", v) }
+    }
+
+    mutating func alarmFields(_ a: AlarmEvent) {
+        string("alarmId", a.alarmId)
+        string("phase", a.phase.rawValue)
+        string("category", a.category.rawValue)
+        string("priority", a.priority.rawValue)
+        string("text", a.text)
+        if let e = a.event { key("eventCode"); nestedMetric(e) }
+        if let m = a.metric { key("source"); nestedMetric(m, instance: a.instance) }
+        if let q = a.value { quantity("value", q) }
+        if let v = a.lowerLimit { decimal("lowerLimit", v) }
+        if let v = a.upperLimit { decimal("upperLimit", v) }
+        key("flags")
+        out.append(UInt8(ascii: "["))
+        var firstFlag = true
+        for (flag, name) in AlarmEvent.Flags.names where a.flags.contains(flag) {
+            if !firstFlag { out.append(UInt8(ascii: ",")) }
+            firstFlag = false
+            Self.appendString(name, to: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+        if let v = a.vendorCode { string("alarmCode", v) }
+        if let v = a.endReason { string("endReason", v) }
+        deviceTime("deviceTime", a.deviceTime)
+        time("hostTime", a.hostTime)
+    }
+
+    mutating func pumpFields(_ p: PumpChannelState) {
+        string("channel", p.channel)
+        integer("channelIndex", Int64(p.channelIndex))
+        if let c = p.containment { containment(c) }
+        string("mode", p.mode.rawValue)
+        string("status", p.status.rawValue)
+        if let v = p.notDeliveringReason { string("notDeliveringReason", v.rawValue) }
+        string("drug", p.drug)
+        optionalQuantity("concentration", p.concentration)
+        optionalQuantity("programmedRate", p.programmedRate)
+        optionalQuantity("actualRate", p.actualRate)
+        optionalQuantity("doseRate", p.doseRate)
+        optionalQuantity("volumeToBeInfused", p.volumeToBeInfused)
+        optionalQuantity("volumeInfused", p.volumeInfused)
+        optionalQuantity("volumeRemaining", p.volumeRemaining)
+        optionalQuantity("timeRemaining", p.timeRemaining)
+        deviceTime("deviceTime", p.deviceTime)
+        time("hostTime", p.hostTime)
+    }
+
+    mutating func containment(_ c: Containment) {
+        key("containment")
+        nested { w in
+            w.string("path", c.path)
+            if let v = c.vmdCode { w.integer("vmdCode", Int64(v)) }
+            if let v = c.channelCode { w.integer("channelCode", Int64(v)) }
+        }
+    }
+
+    mutating func optionalQuantity(_ name: String, _ q: Quantity?) {
+        guard let q else { key(name); out.append(contentsOf: Self.null); return }
+        quantity(name, q)
+    }
+
+    mutating func quantity(_ name: String, _ q: Quantity) {
+        key(name)
+        nested { w in
+            w.decimal("value", q.value)
+            w.string("unit", q.unit)
+            w.integer("unitCode", q.unitCode.map(Int64.init))
+            if let v = q.vendorUnit { w.string("vendorUnit", v) }
+        }
+    }
+
+    /// `{"metric":…,"code":…,"vendorCode":…,"mapped":…}` as a nested object.
+    mutating func nestedMetric(_ m: MetricIdentity, instance: UInt16? = nil) {
+        nested { w in
+            w.metric(m)
+            if let instance { w.integer("instance", Int64(instance)) }
+        }
+    }
+
+    /// Writes a nested object built by `body` at the current position (after a key).
+    mutating func nested(_ body: (inout JSONObjectWriter) -> Void) {
+        var inner = JSONObjectWriter(&out)
+        body(&inner)
+        inner.close(into: &out)
+    }
+
+    mutating func array<T>(_ items: [T], _ element: (inout JSONObjectWriter, T) -> Void) {
+        out.append(UInt8(ascii: "["))
+        for (i, item) in items.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            element(&self, item)
+        }
+        out.append(UInt8(ascii: "]"))
     }
 }
 
@@ -130,6 +249,19 @@ struct JSONObjectWriter {
         key(name)
         guard let value else { out.append(contentsOf: Self.null); return }
         value.appendText(to: &out)
+    }
+
+    mutating func bool(_ name: String, _ value: Bool) {
+        key(name)
+        out.append(contentsOf: value ? Self.trueBytes : Self.falseBytes)
+    }
+
+    mutating func deviceTime(_ name: String, _ value: DeviceTime?) {
+        key(name)
+        guard let value else { out.append(contentsOf: Self.null); return }
+        out.append(UInt8(ascii: "\""))
+        value.appendRFC3339(to: &out)
+        out.append(UInt8(ascii: "\""))
     }
 
     mutating func time(_ name: String, _ value: Timestamp?) {

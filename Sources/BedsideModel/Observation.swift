@@ -1,10 +1,12 @@
-/// Everything a driver can put on the feed.
+/// Everything a driver (or the bridge, for stale marks and snapshots) can put on the feed.
 public enum Observation: Hashable, Sendable {
     case numeric(NumericReading)
     case waveform(WaveformSegment)
     case alarm(AlarmEvent)
     case pumpChannel(PumpChannelState)
+    case infusionEvent(InfusionEvent)
     case link(LinkEvent)
+    case snapshot(DeviceSnapshot)
 
     /// The feed's `kind` field.
     public var kind: String {
@@ -13,7 +15,9 @@ public enum Observation: Hashable, Sendable {
         case .waveform: "waveform"
         case .alarm: "alarm"
         case .pumpChannel: "pump-channel"
+        case .infusionEvent: "infusion-event"
         case .link: "link"
+        case .snapshot: "snapshot"
         }
     }
 
@@ -23,7 +27,22 @@ public enum Observation: Hashable, Sendable {
         case .waveform(let w): w.hostTime
         case .alarm(let a): a.hostTime
         case .pumpChannel(let p): p.hostTime
+        case .infusionEvent(let e): e.hostTime
         case .link(let l): l.hostTime
+        case .snapshot(let s): s.hostTime
+        }
+    }
+
+    /// Which device behind the port it belongs to (`nil`: the port's only or main device).
+    public var subdevice: String? {
+        switch self {
+        case .numeric(let r): r.subdevice
+        case .waveform(let w): w.subdevice
+        case .alarm(let a): a.subdevice
+        case .pumpChannel(let p): p.subdevice
+        case .infusionEvent(let e): e.subdevice
+        case .link(let l): l.subdevice
+        case .snapshot(let s): s.subdevice
         }
     }
 }
@@ -31,16 +50,27 @@ public enum Observation: Hashable, Sendable {
 /// One line of the feed: an observation with its bridge-wide sequence number and device identity.
 public struct FeedRecord: Hashable, Sendable {
     /// Version of the feed schema this library writes (see docs/feed-schema.md).
-    public static let schemaVersion = "1.0"
+    public static let schemaVersion = "2.0"
 
-    /// Per bridge, strictly increasing from 1.
+    /// Per bridge instance, strictly increasing from 1.
     public var seq: UInt64
+    /// The bridge instance that numbered ``seq``: a new id means a new sequence (a restart), not
+    /// lost records.
+    public var bridgeId: String
     public var device: DeviceIdentity
     public var observation: Observation
+    /// The record comes from replaying a recording, not from a live device.
+    public var replayed: Bool
 
-    public init(seq: UInt64, device: DeviceIdentity, observation: Observation) {
+    public init(seq: UInt64, bridgeId: String = "", device: DeviceIdentity, observation: Observation,
+                replayed: Bool = false) {
         self.seq = seq
+        self.bridgeId = bridgeId
         self.device = device
         self.observation = observation
+        self.replayed = replayed
     }
+
+    /// Simulated data is never patient data: true when the device is a simulator.
+    public var simulated: Bool { device.simulated }
 }

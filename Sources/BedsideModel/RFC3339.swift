@@ -13,13 +13,20 @@ extension Timestamp {
     /// Appends the RFC 3339 text to a byte buffer (used by the feed encoder, twice per record:
     /// the text is built on the stack and appended in one go).
     public func appendRFC3339(to out: inout [UInt8]) {
-        let seconds = secondsSinceEpoch
-        let fraction = nanosecondsSinceEpoch - seconds * 1_000_000_000
+        appendRFC3339(to: &out, utcOffsetSeconds: nil)
+    }
+
+    /// Appends the RFC 3339 text of this instant as the wall-clock time at `utcOffsetSeconds` east of
+    /// UTC, ending in `+hh:mm`/`-hh:mm` (`Z` when the offset is `nil`). The instant is unchanged:
+    /// `2026-03-29T03:30:00+02:00` and `2026-03-29T01:30:00Z` are the same moment.
+    public func appendRFC3339(to out: inout [UInt8], utcOffsetSeconds offset: Int32?) {
+        let fraction = nanosecondsSinceEpoch - secondsSinceEpoch * 1_000_000_000
+        let seconds = secondsSinceEpoch + Int64(offset ?? 0)
         let (days, secondOfDay) = seconds.quotientAndRemainder(dividingBy: 86_400)
         let dayNumber = secondOfDay < 0 ? days - 1 : days
         let sod = secondOfDay < 0 ? secondOfDay + 86_400 : secondOfDay
         let (year, month, day) = Self.civil(fromDays: dayNumber)
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { text in
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { text in
             var i = 0
             func digits(_ value: Int64, _ width: Int) {
                 var v = value
@@ -42,7 +49,14 @@ extension Timestamp {
                     digits(fraction, 9)
                 }
             }
-            char("Z")
+            if let offset {
+                // RFC 3339 offsets have minute resolution; a device zone never has seconds here.
+                let magnitude = Int64(offset.magnitude) / 60
+                char(offset < 0 ? "-" : "+")
+                digits(magnitude / 60, 2); char(":"); digits(magnitude % 60, 2)
+            } else {
+                char("Z")
+            }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: text[..<i]))
         }
     }

@@ -20,8 +20,8 @@ struct GEDatexAlarmDecoder: Sendable {
     private var active: [String: String] = [:]  // text → vendor code
 
     mutating func decode(record: UnsafeRawBufferPointer, header: GEDatexRecordHeader, hostTime: Timestamp,
-                         clockOffsetSeconds: Int64, into output: inout DriverOutput) {
-        let deviceTime = header.deviceTime(offsetSeconds: clockOffsetSeconds)
+                         zone: any DeviceTimeZone, into output: inout DriverOutput) {
+        let deviceTime = header.deviceTime(in: zone)
         for descriptor in header.subrecords where descriptor.type == 1 {
             let start = GEDatexWire.headerLength + descriptor.offset
             let needed = Self.preambleLength + Self.boxCount * Self.boxStride
@@ -47,12 +47,12 @@ struct GEDatexAlarmDecoder: Sendable {
             }
             for text in order where active[text] == nil {
                 output.observations.append(.alarm(AlarmEvent(
-                    category: .unknown, priority: .unknown, phase: .active, text: text, vendorCode: current[text],
+                    alarmId: "ge:\(text)", phase: .start, category: .unknown, priority: .unknown, text: text, vendorCode: current[text],
                     deviceTime: deviceTime, hostTime: hostTime)))
             }
             for (text, code) in active.sorted(by: { $0.key < $1.key }) where current[text] == nil {
                 output.observations.append(.alarm(AlarmEvent(
-                    category: .unknown, priority: .unknown, phase: .cleared, text: text, vendorCode: code,
+                    alarmId: "ge:\(text)", phase: .end, category: .unknown, priority: .unknown, text: text, vendorCode: code,
                     deviceTime: deviceTime, hostTime: hostTime)))
             }
             active = current

@@ -135,17 +135,17 @@ public struct GEDatexDriver: DeviceDriver {
 
     private mutating func handleRecord(_ record: UnsafeRawBufferPointer, now: Timestamp, into output: inout DriverOutput) {
         guard let header = GEDatexRecordHeader(record: record), let mainType = header.mainType else { return }
-        let offset = configuration.deviceClockOffsetSeconds
+        let offset = configuration.deviceTimeZone
         switch mainType {
         case .physiological:
-            phdb.decode(record: record, header: header, hostTime: now, clockOffsetSeconds: offset, into: &output)
+            phdb.decode(record: record, header: header, hostTime: now, zone: offset, into: &output)
         case .waveform:
             if configuration.waveformsEnabled {
-                waves.decode(record: record, header: header, context: phdb, hostTime: now, clockOffsetSeconds: offset,
+                waves.decode(record: record, header: header, context: phdb, hostTime: now, zone: offset,
                              into: &output)
             }
         case .alarm:
-            alarms.decode(record: record, header: header, hostTime: now, clockOffsetSeconds: offset, into: &output)
+            alarms.decode(record: record, header: header, hostTime: now, zone: offset, into: &output)
         case .network, .anaesthesiaRecord:
             output.count("records.ignored")
         }

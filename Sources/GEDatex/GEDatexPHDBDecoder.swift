@@ -59,7 +59,7 @@ struct GEDatexPHDBDecoder: Sendable {
     /// Decodes every displayed-values subrecord of `record`; returns how many were decoded.
     @discardableResult
     mutating func decode(record: UnsafeRawBufferPointer, header: GEDatexRecordHeader, hostTime: Timestamp,
-                         clockOffsetSeconds: Int64, into output: inout DriverOutput) -> Int {
+                         zone: any DeviceTimeZone, into output: inout DriverOutput) -> Int {
         var decoded = 0
         for descriptor in header.subrecords {
             guard descriptor.type == 1 else {
@@ -78,7 +78,7 @@ struct GEDatexPHDBDecoder: Sendable {
                 continue
             }
             let time = sub.geUInt32(0)
-            let deviceTime = Timestamp(secondsSinceEpoch: Int64(time != 0 ? time : header.time) + clockOffsetSeconds)
+            let deviceTime = zone.resolve(localSeconds: Int64(time != 0 ? time : header.time))
             let body = UnsafeRawBufferPointer(rebasing: sub[4..<(4 + GEDatexWire.phdbClassBodyLength)])
             decodeClass(cls, body: body, deviceTime: deviceTime, hostTime: hostTime, into: &output)
             decoded += 1
@@ -86,7 +86,7 @@ struct GEDatexPHDBDecoder: Sendable {
         return decoded
     }
 
-    private mutating func decodeClass(_ cls: GEDatexClass, body: UnsafeRawBufferPointer, deviceTime: Timestamp,
+    private mutating func decodeClass(_ cls: GEDatexClass, body: UnsafeRawBufferPointer, deviceTime: DeviceTime,
                                       hostTime: Timestamp, into output: inout DriverOutput) {
         var nibpReadings: [NumericReading] = []
         var nibpRaw: [Int16] = []
@@ -133,7 +133,7 @@ struct GEDatexPHDBDecoder: Sendable {
                 ? nil : DecimalValue(raw: Int(raw), exponent: specs[index].exponent)
             let (metric, label) = resolve(rule: rule, index: index, cls: c, header: groupHeader)
             let reading = NumericReading(metric: metric, value: value, unit: specs[index].unit, state: state, reason: reason,
-                                         label: label, deviceTime: deviceTime, hostTime: hostTime)
+                                         displayLabel: label, deviceTime: deviceTime, hostTime: hostTime)
             if isNIBP {
                 nibpReadings.append(reading)
                 nibpRaw.append(raw)

@@ -83,9 +83,9 @@ public struct GEDatexRecordHeader: Hashable, Sendable {
         return out
     }
 
-    /// Device time of the record: `r_time` plus the configured clock offset.
-    public func deviceTime(offsetSeconds: Int64) -> Timestamp {
-        Timestamp(secondsSinceEpoch: Int64(time) + offsetSeconds)
+    /// Device time of the record: `r_time`, the monitor's local wall clock, resolved in its zone.
+    public func deviceTime(in zone: any DeviceTimeZone) -> DeviceTime {
+        zone.resolve(localSeconds: Int64(time))
     }
 }
 

@@ -21,9 +21,9 @@ struct GEDatexWaveformDecoder: Sendable {
 
     /// `context` supplies the latest ECG lead and pressure-site labels from PHDB records.
     func decode(record: UnsafeRawBufferPointer, header: GEDatexRecordHeader, context: GEDatexPHDBDecoder,
-                hostTime: Timestamp, clockOffsetSeconds: Int64, into output: inout DriverOutput) {
+                hostTime: Timestamp, zone: any DeviceTimeZone, into output: inout DriverOutput) {
         let bodyLength = record.count - GEDatexWire.headerLength
-        let deviceTime = header.deviceTime(offsetSeconds: clockOffsetSeconds)
+        let deviceTime = header.deviceTime(in: zone)
         for descriptor in header.subrecords {
             let offset = descriptor.offset
             guard offset >= 0, offset + 6 <= bodyLength else {
@@ -66,7 +66,7 @@ struct GEDatexWaveformDecoder: Sendable {
             output.observations.append(.waveform(WaveformSegment(
                 metric: metric, unit: spec.unit, scale: DecimalValue(mantissa: 1, exponent: spec.exponent),
                 samplePeriodNanoseconds: spec.samplePeriodNanoseconds, samples: samples, state: state, reason: reason,
-                label: label, deviceTime: deviceTime, hostTime: hostTime)))
+                displayLabel: label, deviceTime: deviceTime, hostTime: hostTime)))
             output.count("wave.segments")
         }
     }

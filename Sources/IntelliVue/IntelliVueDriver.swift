@@ -51,7 +51,7 @@ public struct IntelliVueDriver: DeviceDriver {
         case .failure(let e): mapping = IntelliVueMapping(); mappingError = "\(e)"
         }
         let demographics = configuration.options[Self.demographicsOption].map { ["on", "true", "yes", "1"].contains($0.lowercased()) } ?? false
-        decoder = PollResultDecoder(mapping: mapping, clockOffsetSeconds: configuration.deviceClockOffsetSeconds,
+        decoder = PollResultDecoder(mapping: mapping, zone: configuration.deviceTimeZone,
                                     waveformsEnabled: configuration.waveformsEnabled, demographicsEnabled: demographics)
     }
 
@@ -91,7 +91,7 @@ public struct IntelliVueDriver: DeviceDriver {
                 lastReceive = now
                 framer.withMessage { handleMessage($0, now: now, into: &output) }
             case .dropped(let error):
-                if case .strayBytes(let n) = error { output.count(error.counterName, by: n) } else { output.count(error.counterName) }
+                if case .strayBytes(let n) = error { output.count(DriverCounter(error.counterName), by: n) } else { output.count(DriverCounter(error.counterName)) }
             }
         }
         service(now: now, into: &output)

@@ -4,35 +4,67 @@ import Testing
 
 /// Records of every kind, with the awkward cases: absent values, unmapped codes, escapes.
 enum SampleRecords {
-    static let device = DeviceIdentity(driver: "ge-datex", vendor: "GE Healthcare", model: "B650",
-                                       port: "/dev/ttyUSB0", location: "chair-3")
+    static let device: DeviceIdentity = {
+        var d = DeviceIdentity(driver: "ge-datex", vendor: "GE Healthcare", model: "B650",
+                               port: "/dev/ttyUSB0", location: "chair-3", timeZone: "Europe/Berlin")
+        d.assignID()
+        return d
+    }()
     static let host = Timestamp(secondsSinceEpoch: 1_532_624_765, nanoseconds: 120_000_000)
-    static let dev = Timestamp(secondsSinceEpoch: 1_532_624_765)
+    /// 17:06:05 on the monitor's wall clock in Berlin (summer time, +02:00).
+    static let dev = DeviceTime(instant: Timestamp(secondsSinceEpoch: 1_532_624_765 - 7200), utcOffsetSeconds: 7200)
+    static let mlPerHour = Quantity(DecimalValue(raw: 125, exponent: -1), unit: "mL/h", unitCode: 265266)
 
     static var all: [FeedRecord] {
+        let spo2 = MetricIdentity(referenceID: "MDC_PULS_OXIM_SAT_O2", code: 150456, vendorCode: "ge:basic.spo2.spo2")
+        let channel = PumpChannelState(channel: "A", channelIndex: 1, containment: Containment(vmd: 1, channel: 2, metric: 0),
+                                       mode: .primary, status: .infusing, drug: "ketamine",
+                                       concentration: Quantity(2, unit: "mg/mL", unitCode: 264306),
+                                       programmedRate: mlPerHour, actualRate: mlPerHour,
+                                       doseRate: Quantity(DecimalValue(raw: 25, exponent: -2), unit: "mg/kg/h", unitCode: 265650),
+                                       volumeToBeInfused: Quantity(50, unit: "mL", unitCode: 263762),
+                                       deviceTime: nil, hostTime: host)
+        let alarm = AlarmEvent(alarmId: "intellivue:0x0200@1532624765120", phase: .start, category: .physiological,
+                               priority: .high, text: "HR \"HIGH\" 130\n",
+                               event: MetricIdentity(referenceID: "MDC_EVT_HI", code: 196648, vendorCode: "intellivue:0x0200"),
+                               metric: MetricIdentity(referenceID: "MDC_ECG_HEART_RATE", code: 147842, vendorCode: "x"),
+                               instance: 1, value: Quantity(130, unit: "/min", unitCode: 264864), lowerLimit: 50, upperLimit: 120,
+                               flags: [.silenced, .latched], vendorCode: "0x0200", deviceTime: dev, hostTime: host)
         let observations: [Observation] = [
             .numeric(NumericReading(
-                metric: MetricIdentity(referenceID: "MDC_PULS_OXIM_SAT_O2", code: 150456, vendorCode: "ge:basic.spo2.spo2"),
-                value: DecimalValue(raw: 9665, exponent: -2), unit: "%", state: .valid, deviceTime: dev, hostTime: host)),
+                metric: spo2, instance: 1, containment: Containment(vmd: 3, channel: 1, metric: 1, vmdCode: 69642, channelCode: 69643),
+                value: DecimalValue(raw: 9665, exponent: -2), unit: "%", unitCode: 262688, state: .valid,
+                deviceTime: dev, hostTime: host)),
             .numeric(NumericReading(
                 metric: MetricIdentity(referenceID: "MDC_PRESS_BLD_ART_SYS", code: 150033, vendorCode: "ge:basic.p1.sys"),
-                value: nil, unit: "mm[Hg]", state: .absent, reason: "GE control code -32767: no valid data",
-                label: "ART", deviceTime: dev, hostTime: host)),
+                instance: 1, value: nil, unit: "mm[Hg]", unitCode: 266016, state: .absent,
+                reason: "GE control code -32767: no valid data", site: "ART", displayLabel: "P1", deviceTime: dev, hostTime: host)),
             .numeric(NumericReading(
                 metric: .unmapped("intellivue:0x0002:0xf0e5"), value: 12, unit: nil, vendorUnit: "0x1234",
                 state: .demo, reason: "demo data", deviceTime: nil, hostTime: host)),
+            .numeric(NumericReading(
+                metric: MetricIdentity(referenceID: "MDC_PRESS_BLD_NONINV_SYS", code: 150021, vendorCode: "ge:basic.nibp.sys"),
+                value: 128, unit: "mm[Hg]", unitCode: 266016, state: .stale, reason: "no update for 15 s", mode: "auto",
+                episodic: true, deviceTime: dev, hostTime: host, ageNanoseconds: 15_000_000_000)),
             .waveform(WaveformSegment(
                 metric: MetricIdentity(referenceID: "MDC_PULS_OXIM_PLETH", code: 150452, vendorCode: "ge:wave.8"),
-                unit: "%", scale: DecimalValue(raw: 1, exponent: -2), samplePeriodNanoseconds: 10_000_000,
+                unit: "%", unitCode: 262688, scale: DecimalValue(raw: 1, exponent: -2), samplePeriodNanoseconds: 10_000_000,
                 samples: [1200, nil, -5, 1300], deviceTime: dev, hostTime: host)),
-            .alarm(AlarmEvent(category: .patient, priority: .high, phase: .active, text: "HR \"HIGH\" 130\n",
-                              metric: MetricIdentity(referenceID: "MDC_ECG_HEART_RATE", code: 147842, vendorCode: "x"),
-                              vendorCode: "0x0200", deviceTime: dev, hostTime: host)),
-            .pumpChannel(PumpChannelState(channel: "A", status: .infusing, drug: "ketamine", rate: DecimalValue(raw: 125, exponent: -1),
-                                          rateUnit: "mL/h", deviceTime: nil, hostTime: host)),
-            .link(LinkEvent(kind: .silent, detail: "no record for 15 s; re-requesting", hostTime: host)),
+            .alarm(alarm),
+            .pumpChannel(channel),
+            .infusionEvent(InfusionEvent(kind: .rateChanged,
+                                         event: MetricIdentity(referenceID: "MDC_EVT_PUMP_DELIV_START", code: 197288, vendorCode: "bbraun:status"),
+                                         channel: channel, previousRate: Quantity(10, unit: "mL/h", unitCode: 265266),
+                                         detail: "rate 10 → 12.5 mL/h", deviceTime: nil, hostTime: host, subdevice: "1/3")),
+            .link(LinkEvent(kind: .silent, detail: "no record for 15 s; re-requesting", hostTime: host,
+                            clockSkewNanoseconds: -120_000_000)),
+            .snapshot(DeviceSnapshot(numerics: [NumericReading(metric: spo2, value: 97, unit: "%", unitCode: 262688, state: .valid,
+                                                               deviceTime: dev, hostTime: host, ageNanoseconds: 2_000_000_000)],
+                                     activeAlarms: [alarm], pumpChannels: [channel], link: .connected, hostTime: host)),
         ]
-        return observations.enumerated().map { FeedRecord(seq: UInt64($0.offset + 1), device: device, observation: $0.element) }
+        return observations.enumerated().map {
+            FeedRecord(seq: UInt64($0.offset + 1), bridgeId: "7f3a9c2e4b1d4e6f", device: device, observation: $0.element)
+        }
     }
 }
 
@@ -43,18 +75,25 @@ enum SampleRecords {
         let line = writer.line(for: SampleRecords.all[0])
         #expect(line.contains(#""value":96.65,"#))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-        #expect(object["schemaVersion"] as? String == "1.0")
+        #expect(object["schemaVersion"] as? String == "2.0")
+        #expect(object["bridgeId"] as? String == "7f3a9c2e4b1d4e6f")
+        #expect(object["simulated"] as? Bool == false)
+        #expect(object["unitCode"] as? Int == 262688)
+        #expect(object["instance"] as? Int == 1)
+        #expect((object["containment"] as? [String: Any])?["path"] as? String == "1.3.1.1")
         #expect(object["seq"] as? Int == 1)
         #expect(object["kind"] as? String == "numeric")
         #expect(object["metric"] as? String == "MDC_PULS_OXIM_SAT_O2")
         #expect(object["code"] as? Int == 150456)
         #expect(object["unit"] as? String == "%")
         #expect(object["state"] as? String == "valid")
-        #expect(object["deviceTime"] as? String == "2018-07-26T17:06:05Z")
+        #expect(object["deviceTime"] as? String == "2018-07-26T17:06:05+02:00")
         #expect(object["hostTime"] as? String == "2018-07-26T17:06:05.120Z")
         let device = try #require(object["device"] as? [String: Any])
         #expect(device["driver"] as? String == "ge-datex")
         #expect(device["location"] as? String == "chair-3")
+        #expect((device["id"] as? String)?.count == 16)
+        #expect(device["timeZone"] as? String == "Europe/Berlin")
     }
 
     @Test func absentValueIsNullWithReason() throws {
@@ -63,7 +102,8 @@ enum SampleRecords {
         #expect(object["value"] is NSNull)
         #expect(object["state"] as? String == "absent")
         #expect(object["reason"] as? String == "GE control code -32767: no valid data")
-        #expect(object["label"] as? String == "ART")
+        #expect(object["site"] as? String == "ART")
+        #expect(object["displayLabel"] as? String == "P1")
     }
 
     @Test func unmappedCodeKeepsVendorCode() throws {
@@ -76,13 +116,13 @@ enum SampleRecords {
     }
 
     @Test func waveformSamplesKeepInvalidAsNull() throws {
-        let line = writer.line(for: SampleRecords.all[3])
+        let line = writer.line(for: SampleRecords.all[4])
         #expect(line.contains(#""samples":[1200,null,-5,1300]"#))
         #expect(line.contains(#""scale":0.01"#))
     }
 
     @Test func stringsAreEscaped() throws {
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(writer.line(for: SampleRecords.all[4]).utf8)) as? [String: Any])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(writer.line(for: SampleRecords.all[5]).utf8)) as? [String: Any])
         #expect(object["text"] as? String == "HR \"HIGH\" 130\n")
     }
 

@@ -77,7 +77,7 @@ struct SinkTests {
                                                       hostTime: t0))))
         model.apply(record(4, .numeric(NumericReading(metric: hr, value: DecimalValue("73"), unit: "/min",
                                                       state: .valid, deviceTime: nil, hostTime: t0.adding(seconds: 1)))))
-        model.apply(record(5, .alarm(AlarmEvent(category: .patient, priority: .high, phase: .active, text: "HR HIGH",
+        model.apply(record(5, .alarm(AlarmEvent(alarmId: "hr-high@1", phase: .start, category: .physiological, priority: .high, text: "HR HIGH",
                                                 deviceTime: nil, hostTime: t0))))
         model.apply(.gap(FeedGap(droppedRecords: 2, firstSeq: 6, lastSeq: 7)))
         try #require(model.devices.count == 1)
@@ -102,7 +102,7 @@ struct SinkTests {
         let rawLine = try #require(all.first { $0.contains("toy:0x99") })
         #expect(rawLine.contains("(unmapped)") && rawLine.contains("absent (no sensor)") && rawLine.contains("—"))
 
-        model.apply(record(8, .alarm(AlarmEvent(category: .patient, priority: .high, phase: .cleared, text: "HR HIGH",
+        model.apply(record(8, .alarm(AlarmEvent(alarmId: "hr-high@1", phase: .end, category: .physiological, priority: .high, text: "HR HIGH",
                                                 deviceTime: nil, hostTime: t0))))
         #expect(model.devices[0].activeAlarms.isEmpty)
     }

@@ -71,7 +71,7 @@ struct AS3CaptureTests {
             return expected.normalized == v.normalized
         }
         for (k, row) in rows.enumerated() {
-            #expect(hr[k].deviceTime == row.time, "record \(k)")
+            #expect(hr[k].deviceTime?.instant == row.time, "record \(k)")
             #expect(same(hr[k], row.cells[1]), "HR record \(k): \(String(describing: hr[k].value)) vs \(row.cells[1])")
             #expect(same(fio2[k], row.cells[11]), "FiO2 record \(k): \(String(describing: fio2[k].value)) vs \(row.cells[11])")
             #expect(same(n2oFi[k], row.cells[12]), "N2O FI record \(k)")
@@ -93,7 +93,7 @@ struct AS3CaptureTests {
         #expect(t2.value == nil)
         #expect(t2.state == .underRange)
         #expect(t2.reason == "GE control code -32764: under range")
-        #expect(t2.label == "T2")
+        #expect(t2.displayLabel == "T2")
         // T3 has no module (status 0).
         let t3 = try #require(r.first("ge:basic.t3.temp"))
         #expect(t3.value == nil)

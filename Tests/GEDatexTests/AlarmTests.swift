@@ -25,12 +25,12 @@ struct AlarmTests {
         driver.receive(Self.alarmFrame(["SpO2 LOW", "HR HIGH"], time: 1000), now: seconds(1), into: &out)
         var alarms = out.observations.compactMap { if case .alarm(let a) = $0 { a } else { nil } }
         #expect(alarms.map(\.text) == ["SpO2 LOW", "HR HIGH"])
-        #expect(alarms.allSatisfy { $0.phase == .active && $0.priority == .unknown && $0.vendorCode == "ge:alarm.colour=3" })
-        #expect(alarms.first?.deviceTime == Timestamp(secondsSinceEpoch: 1000))
+        #expect(alarms.allSatisfy { $0.phase == .start && $0.priority == .unknown && $0.vendorCode == "ge:alarm.colour=3" })
+        #expect(alarms.first?.deviceTime?.instant == Timestamp(secondsSinceEpoch: 1000))
         out.reset()
         driver.receive(Self.alarmFrame(["HR HIGH"], time: 1005), now: seconds(6), into: &out)
         alarms = out.observations.compactMap { if case .alarm(let a) = $0 { a } else { nil } }
         #expect(alarms.map(\.text) == ["SpO2 LOW"])
-        #expect(alarms.first?.phase == .cleared)
+        #expect(alarms.first?.phase == .end)
     }
 }

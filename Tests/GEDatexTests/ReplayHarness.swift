@@ -26,7 +26,7 @@ struct Replay {
         var replay = Replay()
         func drain() {
             replay.observations += output.observations
-            for (k, v) in output.counters { replay.counters[k, default: 0] += v }
+            for (k, v) in output.counters { replay.counters[k.name, default: 0] += v }
             replay.transmitted += output.transmit
             output.reset()
         }

@@ -95,10 +95,10 @@ struct RoundTripTests {
         for r in hr {
             #expect(r.value == DecimalValue(raw: Int(expectedVitals(r).heartRate), exponent: 0))
             #expect(r.metric.referenceID == "MDC_ECG_HEART_RATE")
-            #expect(r.label == "ECG")
+            #expect(r.displayLabel == "ECG")
             #expect(r.state == .valid)
             #expect(r.unit == "/min")
-            #expect(r.deviceTime == Timestamp(secondsSinceEpoch: r.hostTime.secondsSinceEpoch))
+            #expect(r.deviceTime?.instant == Timestamp(secondsSinceEpoch: r.hostTime.secondsSinceEpoch))
         }
         // The script's shape: baseline, plateau, settled.
         let values = hr.map { Int($0.value!.mantissa) }
@@ -129,7 +129,7 @@ struct RoundTripTests {
             let expected = scenario.cuffResult(cycle: k)
             #expect(r.value == DecimalValue(raw: Int(expected.systolic), exponent: -2))
             #expect(r.state == .valid)
-            #expect(r.label == "adult cuff, AUTO")
+            #expect(r.displayLabel == "adult cuff, AUTO")
         }
         let dia = readings("ge:basic.nibp.dia")
         let mean = readings("ge:basic.nibp.mean")
@@ -152,7 +152,7 @@ struct RoundTripTests {
         let ecg = waves.filter { $0.metric.vendorCode == "ge:wave.ecg1" }
         #expect(ecg.count >= 290)
         #expect(ecg.allSatisfy { $0.samples.count == 300 && $0.samplePeriodNanoseconds == 3_333_333 })
-        #expect(ecg.last?.label == "II")
+        #expect(ecg.last?.displayLabel == "II")
         #expect(ecg.last?.metric.referenceID == "MDC_ECG_ELEC_POTL_II")
         let pleth = waves.filter { $0.metric.vendorCode == "ge:wave.pleth" }
         #expect(pleth.allSatisfy { $0.samples.count == 100 && $0.samplePeriodNanoseconds == 10_000_000 })

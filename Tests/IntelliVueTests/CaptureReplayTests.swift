@@ -103,7 +103,7 @@ struct CaptureReplayTests {
         #expect(hr.state == .valid && hr.reason == nil && hr.value != nil)
         let spo2 = try #require(latest(run, "MDC_PULS_OXIM_SAT_O2"))
         #expect(spo2.state == .invalid && spo2.value == nil)
-        let technical = run.alarms.filter { $0.category == .technical && $0.phase == .active }
+        let technical = run.alarms.filter { $0.category == .technical && $0.phase == .start }
         #expect(technical.contains { $0.text == "CO₂    No Sensor" && $0.priority == .medium })
         #expect(technical.contains { $0.text == "ABP Zero+Check Cal" && $0.priority == .low })
     }
@@ -119,7 +119,7 @@ struct CaptureReplayTests {
         let co2 = try #require(run.waves.first { $0.metric.referenceID == "MDC_AWAY_CO2" })
         #expect(co2.samples.count == 16 && co2.samplePeriodNanoseconds == 16_000_000 && co2.unit == "mm[Hg]")
         // Consecutive ECG blocks are 256 ms apart in device time.
-        let ecgs = run.waves.filter { $0.metric.referenceID == "MDC_ECG_ELEC_POTL_II" }.compactMap(\.deviceTime)
+        let ecgs = run.waves.filter { $0.metric.referenceID == "MDC_ECG_ELEC_POTL_II" }.compactMap(\.deviceTime?.instant)
         let steps = zip(ecgs, ecgs.dropFirst()).map { $1.nanoseconds(since: $0) }
         #expect(steps.filter { $0 == 256_000_000 }.count > steps.count * 9 / 10)
     }
@@ -132,7 +132,7 @@ struct CaptureReplayTests {
 
     @Test func deviceTimeFollowsTheMonitorClock() throws {
         let run = try replayLog("mp70-serial-demo-mode.log")
-        let times = run.numerics.filter { $0.metric.referenceID == "MDC_ECG_HEART_RATE" }.compactMap(\.deviceTime)
+        let times = run.numerics.filter { $0.metric.referenceID == "MDC_ECG_HEART_RATE" }.compactMap(\.deviceTime?.instant)
         #expect(times.count == 78)
         // One value per second of monitor time; the monitor's clock (local, no zone) is not the logger's.
         let steps = zip(times, times.dropFirst()).map { $1.nanoseconds(since: $0) }

@@ -48,7 +48,7 @@ import Testing
             }
             driver.receive(frame, now: t(Double(i) * 0.01), into: &out)
             readings += out.observations.filter { if case .link = $0 { false } else { true } }.count
-            rejected += out.counters.filter { $0.key.hasPrefix("frames") && $0.key != "frames" }.values.reduce(0, +)
+            rejected += out.counters.filter { $0.key.name.hasPrefix("frames") && $0.key.name != "frames" }.values.reduce(0, +)
             out.reset()
         }
         // CRC-16 detects every 1–3 bit error in frames this size; escapes may split a frame in two.

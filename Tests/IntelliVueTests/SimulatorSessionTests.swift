@@ -21,7 +21,7 @@ import Testing
         }
         #expect(b.run.numerics.allSatisfy { $0.state == .valid && $0.value != nil && $0.deviceTime != nil && $0.unit != nil })
         // Device time follows the monitor clock, within its 1 s resolution of the host clock here.
-        #expect(b.run.numerics.allSatisfy { abs($0.deviceTime!.nanoseconds(since: $0.hostTime)) < 1_100_000_000 })
+        #expect(b.run.numerics.allSatisfy { abs($0.deviceTime!.instant.nanoseconds(since: $0.hostTime)) < 1_100_000_000 })
         let waves = Set(b.run.waves.compactMap(\.metric.referenceID))
         #expect(waves == ["MDC_ECG_ELEC_POTL_II", "MDC_PULS_OXIM_PLETH", "MDC_AWAY_CO2"])
         let ecg = b.run.waves.filter { $0.metric.referenceID == "MDC_ECG_ELEC_POTL_II" }
@@ -53,7 +53,7 @@ import Testing
         #expect(alarms.contains("active ** HR High") && alarms.contains("cleared ** HR High"))
         #expect(alarms.contains("active *** SpO₂ Low") && alarms.contains("cleared *** SpO₂ Low"))
         let hrHigh = b.run.alarms.first { $0.text == "** HR High" }
-        #expect(hrHigh?.category == .patient && hrHigh?.priority == .medium && hrHigh?.metric?.referenceID == "MDC_ECG_HEART_RATE")
+        #expect(hrHigh?.category == .physiological && hrHigh?.priority == .medium && hrHigh?.metric?.referenceID == "MDC_ECG_HEART_RATE")
         #expect(hrHigh?.vendorCode == "intellivue:alert:0x4182:0x0028")
     }
 
@@ -169,9 +169,9 @@ import Testing
         var on = SessionBench(driver: DriverConfiguration(options: ["demographics": "on"]), simulator: SimulatorConfiguration(seed: 1))
         on.start(); on.advance(seconds: 10)
         let measures = on.run.numerics.filter { $0.metric.vendorCode.hasPrefix("intellivue:attribute:") }
-        #expect(measures.map(\.label).contains("patient height"))
-        #expect(measures.first { $0.label == "patient weight" }?.value?.text == "72.5")
-        #expect(measures.first { $0.label == "patient weight" }?.unit == "kg")
+        #expect(measures.map(\.displayLabel).contains("patient height"))
+        #expect(measures.first { $0.displayLabel == "patient weight" }?.value?.text == "72.5")
+        #expect(measures.first { $0.displayLabel == "patient weight" }?.unit == "kg")
         // Names and ids never leave the driver, enabled or not.
         let feed = on.run.observations.map { "\($0)" }.joined()
         #expect(!feed.contains("Simpatient") && !feed.contains("SIM-0042") && !feed.contains("Alex"))

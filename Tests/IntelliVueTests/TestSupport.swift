@@ -54,7 +54,7 @@ struct DriverRun {
 
     mutating func absorb(_ output: inout DriverOutput) {
         observations += output.observations
-        for (k, v) in output.counters { counters[k, default: 0] += v }
+        for (k, v) in output.counters { counters[k.name, default: 0] += v }
         transmitted += output.transmit
         if let id = output.identity {
             if let m = id.model { identity.model = m }

@@ -251,7 +251,8 @@ public final class PortPipeline: Sendable {
 
         private mutating func count() {
             let identity = pipeline.source.identity
-            for (name, amount) in output.counters {
+            for (driverCounter, amount) in output.counters {
+                let name = driverCounter.name
                 counterTotals[name, default: 0] += amount
                 let counter: Counter
                 if let c = counters[name] {

@@ -69,32 +69,42 @@ public struct LiveTableModel: Sendable {
         case .numeric(let r):
             devices[index].upsert(MetricRow(
                 kind: .numeric, name: r.metric.referenceID ?? r.metric.vendorCode, mapped: r.metric.isMapped,
-                label: r.label, value: r.value?.text, unit: r.unit ?? r.vendorUnit.map { "(\($0))" },
+                label: Self.qualifier(site: r.site, source: r.source, instance: r.instance, display: r.displayLabel),
+                value: r.value?.text, unit: r.unit ?? r.vendorUnit.map { "(\($0))" },
                 state: r.state, reason: r.reason, hostTime: r.hostTime))
         case .waveform(let w):
             let hz = w.samplePeriodNanoseconds > 0 ? Self.rate(periodNanoseconds: w.samplePeriodNanoseconds) : "?"
             devices[index].upsert(MetricRow(
                 kind: .waveform, name: w.metric.referenceID ?? w.metric.vendorCode, mapped: w.metric.isMapped,
-                label: w.label, value: "wave \(hz) Hz", unit: w.unit ?? w.vendorUnit.map { "(\($0))" },
+                label: Self.qualifier(site: w.site, source: nil, instance: w.instance, display: w.displayLabel),
+                value: "wave \(hz) Hz", unit: w.unit ?? w.vendorUnit.map { "(\($0))" },
                 state: w.state, reason: w.reason, hostTime: w.hostTime))
         case .alarm(let a):
-            let alarmKey = (a.vendorCode ?? "") + "|" + a.text
             switch a.phase {
-            case .active: devices[index].activeAlarms[alarmKey] = a
-            case .cleared: devices[index].activeAlarms[alarmKey] = nil
+            case .start, .update: devices[index].activeAlarms[a.alarmId] = a
+            case .end: devices[index].activeAlarms[a.alarmId] = nil
             }
         case .pumpChannel(let p):
             devices[index].upsert(MetricRow(
                 kind: .numeric, name: "pump channel \(p.channel)", mapped: true, label: p.drug,
-                value: p.rate?.text, unit: p.rateUnit, state: p.status == .unknown ? .absent : .valid,
+                value: p.programmedRate?.value.text, unit: p.programmedRate?.unit, state: p.status == .unknown ? .absent : .valid,
                 reason: p.status.rawValue, hostTime: p.hostTime))
         case .link(let l):
             devices[index].link = l
+        case .infusionEvent, .snapshot:
+            // Events are in the feed; the table shows current state, which the channel rows carry.
+            break
         }
     }
 }
 
 extension LiveTableModel {
+    /// What tells two rows of one metric apart on screen: site, source, or the instance number.
+    static func qualifier(site: String?, source: String?, instance: UInt16, display: String?) -> String? {
+        let parts = [site, source, instance > 1 ? "#\(instance)" : nil].compactMap { $0 }
+        return parts.isEmpty ? display : parts.joined(separator: " ")
+    }
+
     /// Samples per second, exact to 0.1 Hz (`62.5`, `300`).
     static func rate(periodNanoseconds: Int64) -> String {
         let tenths = (10_000_000_000 + periodNanoseconds / 2) / periodNanoseconds

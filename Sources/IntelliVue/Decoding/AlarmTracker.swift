@@ -35,7 +35,7 @@ struct AlarmTracker: Sendable {
     }
 
     mutating func sawList(_ category: AlarmEvent.Category) {
-        if category == .patient { pendingSawPatient = true } else { pendingSawTechnical = true }
+        if category == .physiological { pendingSawPatient = true } else { pendingSawTechnical = true }
     }
 
     mutating func add(_ key: Key, _ entry: Entry) {
@@ -44,17 +44,17 @@ struct AlarmTracker: Sendable {
 
     /// Compares the collected lists with the previous ones and emits the differences, in a stable
     /// order (cleared first, then new or changed).
-    mutating func commit(deviceTime: Timestamp?, hostTime: Timestamp, into observations: inout [Observation]) {
+    mutating func commit(deviceTime: DeviceTime?, hostTime: Timestamp, into observations: inout [Observation]) {
         defer { collecting = false }
         guard pendingSawPatient || pendingSawTechnical else { return }
         let categories: Set<AlarmEvent.Category> = Set(
-            [pendingSawPatient ? AlarmEvent.Category.patient : nil, pendingSawTechnical ? .technical : nil].compactMap { $0 })
+            [pendingSawPatient ? AlarmEvent.Category.physiological : nil, pendingSawTechnical ? .technical : nil].compactMap { $0 })
         var cleared: [(Key, Entry)] = []
         for (k, e) in active where categories.contains(k.category) && pending[k] == nil { cleared.append((k, e)) }
         cleared.sort { Self.order($0.0, $1.0) }
         for (k, e) in cleared {
             active[k] = nil
-            observations.append(.alarm(AlarmEvent(category: k.category, priority: e.priority, phase: .cleared, text: e.text,
+            observations.append(.alarm(AlarmEvent(alarmId: "intellivue:\(k)", phase: .end, category: k.category, priority: e.priority, text: e.text,
                                                   metric: e.metric, vendorCode: e.vendorCode, deviceTime: deviceTime,
                                                   hostTime: hostTime)))
         }
@@ -63,7 +63,7 @@ struct AlarmTracker: Sendable {
         raised.sort { Self.order($0.0, $1.0) }
         for (k, e) in raised {
             active[k] = e
-            observations.append(.alarm(AlarmEvent(category: k.category, priority: e.priority, phase: .active, text: e.text,
+            observations.append(.alarm(AlarmEvent(alarmId: "intellivue:\(k)", phase: .start, category: k.category, priority: e.priority, text: e.text,
                                                   metric: e.metric, vendorCode: e.vendorCode, deviceTime: deviceTime,
                                                   hostTime: hostTime)))
         }

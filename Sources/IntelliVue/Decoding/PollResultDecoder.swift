@@ -8,7 +8,7 @@ import BedsideModel
 /// whose lists do not add up is rejected whole before anything is emitted.
 struct PollResultDecoder: Sendable {
     var mapping: IntelliVueMapping
-    var clockOffsetSeconds: Int64
+    var zone: any DeviceTimeZone
     var waveformsEnabled: Bool
     var demographicsEnabled: Bool
     var anchor: DeviceClockAnchor?
@@ -21,16 +21,24 @@ struct PollResultDecoder: Sendable {
     private var reasonCache: [UInt32: String] = [:]
     private var vendorUnitCache: [UInt16: String] = [:]
 
-    init(mapping: IntelliVueMapping, clockOffsetSeconds: Int64, waveformsEnabled: Bool, demographicsEnabled: Bool) {
+    init(mapping: IntelliVueMapping, zone: any DeviceTimeZone, waveformsEnabled: Bool, demographicsEnabled: Bool) {
         self.mapping = mapping
-        self.clockOffsetSeconds = clockOffsetSeconds
+        self.zone = zone
         self.waveformsEnabled = waveformsEnabled
         self.demographicsEnabled = demographicsEnabled
     }
 
     /// Device time for a RelativeTime stamp, when the clock anchor is known.
-    func deviceTime(relative: UInt32) -> Timestamp? {
-        anchor?.time(ofRelative: relative, offsetSeconds: clockOffsetSeconds)
+    func deviceTime(relative: UInt32) -> DeviceTime? {
+        resolved(anchor?.time(ofRelative: relative, offsetSeconds: 0))
+    }
+
+    /// The monitor keeps local wall-clock time: a wall-clock reading (counted as if UTC) resolved
+    /// in the device's zone.
+    func resolved(_ wallClock: Timestamp?) -> DeviceTime? {
+        guard let wallClock else { return nil }
+        let seconds = wallClock.secondsSinceEpoch
+        return zone.resolve(localSeconds: seconds, nanoseconds: wallClock.nanosecondsSinceEpoch - seconds * 1_000_000_000)
     }
 
     /// Checks that every context, object and attribute list in the result adds up exactly.
@@ -83,7 +91,7 @@ struct PollResultDecoder: Sendable {
     }
 
     private mutating func decodeObject(class objectClass: UInt16, context: UInt16, handle: UInt16, attributes: PDUReader,
-                                       count: Int, relativeTime: UInt32, replyTime: Timestamp?, hostTime: Timestamp,
+                                       count: Int, relativeTime: UInt32, replyTime: DeviceTime?, hostTime: Timestamp,
                                        into output: inout DriverOutput) {
         switch objectClass {
         case Nomenclature.ObjectClass.numeric, Nomenclature.ObjectClass.sampleArray:
@@ -113,7 +121,7 @@ struct PollResultDecoder: Sendable {
     // MARK: numerics and waves
 
     private mutating func decodeMetric(context: UInt16, handle: UInt16, attributes: PDUReader, count: Int,
-                                       relativeTime: UInt32, replyTime: Timestamp?, hostTime: Timestamp,
+                                       relativeTime: UInt32, replyTime: DeviceTime?, hostTime: Timestamp,
                                        into output: inout DriverOutput) {
         let key = ObjectContext.key(context: context, handle: handle)
         var object = objects[key] ?? ObjectContext()
@@ -121,7 +129,7 @@ struct PollResultDecoder: Sendable {
         defer { objects[key] = object }
         var numericValue: PDUReader?, numericCompound: PDUReader?
         var waveValue: PDUReader?, waveCompound: PDUReader?
-        var stampAbsolute: Timestamp?, stampRelative: UInt32?
+        var stampAbsolute: DeviceTime?, stampRelative: UInt32?
         var r = attributes
         do {
             for _ in 0..<count {
@@ -140,7 +148,7 @@ struct PollResultDecoder: Sendable {
                 case Nomenclature.Attribute.sampleArrayObserved: waveValue = v
                 case Nomenclature.Attribute.sampleArrayCompoundObserved: waveCompound = v
                 case Nomenclature.Attribute.timeStampAbsolute:
-                    stampAbsolute = IntelliVueTime.absolute(try v.raw(8))?.adding(nanoseconds: clockOffsetSeconds * 1_000_000_000)
+                    stampAbsolute = resolved(IntelliVueTime.absolute(try v.raw(8)))
                 case Nomenclature.Attribute.timeStampRelative: stampRelative = try v.u32()
                 case Nomenclature.Attribute.sampleArraySpec:
                     try v.skip(2)
@@ -193,7 +201,7 @@ struct PollResultDecoder: Sendable {
         }
     }
 
-    private mutating func emitNumeric(_ v: inout PDUReader, object: ObjectContext, time: Timestamp?, hostTime: Timestamp,
+    private mutating func emitNumeric(_ v: inout PDUReader, object: ObjectContext, time: DeviceTime?, hostTime: Timestamp,
                                       into output: inout DriverOutput) throws(IntelliVuePDUError) {
         let physio = try v.u16()
         let stateBits = IntelliVueMeasurementState(bits: try v.u16())
@@ -202,12 +210,12 @@ struct PollResultDecoder: Sendable {
         let reading = NumericReading(
             metric: metric(physio: physio, label: object.label), value: value.decimal, unit: mapping.ucum(unitCode: unitCode),
             vendorUnit: unitCode == 0 ? nil : vendorUnit(unitCode), state: stateBits.readingState(for: value),
-            reason: reason(stateBits, value), label: object.labelText, deviceTime: time, hostTime: hostTime)
+            reason: reason(stateBits, value), displayLabel: object.labelText, deviceTime: time, hostTime: hostTime)
         output.observations.append(.numeric(reading))
         output.count("numerics")
     }
 
-    private mutating func emitWave(_ v: inout PDUReader, object: ObjectContext, time: Timestamp?, hostTime: Timestamp,
+    private mutating func emitWave(_ v: inout PDUReader, object: ObjectContext, time: DeviceTime?, hostTime: Timestamp,
                                    into output: inout DriverOutput) throws(IntelliVuePDUError) {
         let physio = try v.u16()
         let stateBits = IntelliVueMeasurementState(bits: try v.u16())
@@ -235,7 +243,7 @@ struct PollResultDecoder: Sendable {
             metric: metric(physio: physio, label: object.label), unit: mapping.ucum(unitCode: unitCode),
             vendorUnit: unitCode == 0 ? nil : vendorUnit(unitCode), scale: scale, offset: wave.offset,
             samplePeriodNanoseconds: Int64(wave.periodTicks) * IntelliVueTime.nanosecondsPerTick, samples: samples,
-            state: stateBits.readingState(for: .value(0)), reason: reason, label: object.labelText, deviceTime: time,
+            state: stateBits.readingState(for: .value(0)), reason: reason, displayLabel: object.labelText, deviceTime: time,
             hostTime: hostTime)
         output.observations.append(.waveform(segment))
         output.count("waveforms")
@@ -283,7 +291,7 @@ struct PollResultDecoder: Sendable {
                 var v = try r.sub(Int(try r.u16()))
                 let category: AlarmEvent.Category
                 switch id {
-                case Nomenclature.Attribute.alarmListPatient: category = .patient
+                case Nomenclature.Attribute.alarmListPatient: category = .physiological
                 case Nomenclature.Attribute.alarmListTechnical: category = .technical
                 default: continue
                 }
@@ -327,7 +335,7 @@ struct PollResultDecoder: Sendable {
 
     // MARK: demographics (only when enabled)
 
-    private mutating func decodeDemographics(attributes: PDUReader, count: Int, replyTime: Timestamp?, hostTime: Timestamp,
+    private mutating func decodeDemographics(attributes: PDUReader, count: Int, replyTime: DeviceTime?, hostTime: Timestamp,
                                              into output: inout DriverOutput) {
         // Only body measurements leave the driver; names, ids and dates of birth have no place in the feed.
         let measures: [UInt16: String] = [0x09dc: "patient height", 0x09df: "patient weight", 0x09d8: "patient age",
@@ -344,7 +352,7 @@ struct PollResultDecoder: Sendable {
                     metric: .unmapped("intellivue:attribute:0x" + hex(id)), value: value.decimal,
                     unit: mapping.ucum(unitCode: unitCode), vendorUnit: unitCode == 0 ? nil : vendorUnit(unitCode),
                     state: value.decimal == nil ? .absent : .valid, reason: value.specialName.map { "value " + $0 },
-                    label: name, deviceTime: replyTime, hostTime: hostTime)
+                    displayLabel: name, deviceTime: replyTime, hostTime: hostTime)
                 output.observations.append(.numeric(reading))
             }
         } catch {

@@ -39,7 +39,7 @@ struct ReplayBench {
     }
 
     private func replay(_ type: any DeviceDriver.Type, encodeJSON: Bool) -> (Double, Int, Double?) {
-        replayOpened(type.init(configuration: DriverConfiguration(transmitEnabled: false)), encodeJSON: encodeJSON)
+        replayOpened(type.supervised(configuration: DriverConfiguration(transmitEnabled: false)), encodeJSON: encodeJSON)
     }
 
     private func replayOpened<D: DeviceDriver>(_ initial: D, encodeJSON: Bool) -> (Double, Int, Double?) {
@@ -83,11 +83,12 @@ struct ReplayBench {
 extension Observation {
     var deviceTime: Timestamp? {
         switch self {
-        case .numeric(let r): r.deviceTime
-        case .waveform(let w): w.deviceTime
-        case .alarm(let a): a.deviceTime
-        case .pumpChannel(let p): p.deviceTime
-        case .link: nil
+        case .numeric(let r): r.deviceTime?.instant
+        case .waveform(let w): w.deviceTime?.instant
+        case .alarm(let a): a.deviceTime?.instant
+        case .pumpChannel(let p): p.deviceTime?.instant
+        case .infusionEvent(let e): e.deviceTime?.instant
+        case .link, .snapshot: nil
         }
     }
 }

@@ -39,7 +39,7 @@ struct ReplayCommand: AsyncParsableCommand {
             let out = ReplayFeedOutput(format: format ?? (Console.stdoutIsTerminal ? .table : .ndjson),
                                        identity: source.identity)
             let started = BridgeClock.monotonicNanoseconds()
-            let report = try await Self.replay(source.driverType.init(configuration: configuration), source, into: out)
+            let report = try await Self.replay(source.driverType.supervised(configuration: configuration), source, into: out)
             try await out.finish()
             let milliseconds = Double(BridgeClock.monotonicNanoseconds() - started) / 1e6
             try Self.summarize(report, source: source, records: out.recordsWritten, milliseconds: milliseconds)

@@ -90,7 +90,7 @@ struct LivePortOptions: ParsableArguments {
             let path = port
             runnable = PortSupervisor(
                 source: first.source, clock: clock, recorder: recorder, logger: logger,
-                makeDriver: { driverType.init(configuration: configuration) },
+                makeDriver: { driverType.supervised(configuration: configuration) },
                 open: {
                     if let channel = firstChannel.take() { return channel }
                     return try await SerialPort.open(path: path, options: SerialPortOptions(settings: settings, exclusive: exclusive))

@@ -23,7 +23,7 @@ func openPort(
     let source = bus.addSource(identity: identity)
     var logger = Logger(label: "bedside.pipeline")
     if let location { logger[metadataKey: "location"] = "\(location)" }
-    let pipeline = PortPipeline(driver: driverType.init(configuration: configuration), source: source, clock: clock,
+    let pipeline = PortPipeline(driver: driverType.supervised(configuration: configuration), source: source, clock: clock,
                                 recorder: recorder, logger: logger)
     return OpenedPort(pipeline: pipeline, channel: channel, source: source)
 }

@@ -84,7 +84,7 @@ struct DriverTuningOptions: ParsableArguments {
 
     func configuration(transmitEnabled: Bool = true) throws -> DriverConfiguration {
         DriverConfiguration(transmitEnabled: transmitEnabled, updateIntervalSeconds: interval,
-                            deviceClockOffsetSeconds: clockOffset, waveformsEnabled: waveforms,
+                            deviceTimeZone: FixedOffsetTimeZone(offsetSeconds: Int32(-clockOffset)), waveformsEnabled: waveforms,
                             options: try parseOptions(options))
     }
 }

@@ -1,0 +1,225 @@
+import BedsideModel
+
+/// What the bridge knows about a port's devices right now, kept from the driver's output, and the
+/// promises every driver gets for free because of it:
+///
+/// - **Device ranges**: a `valid` numeric outside ``DriverDescriptor/deviceRanges`` becomes `invalid`.
+/// - **Staleness**: a continuous value that misses its updates is re-stated `stale` (with its age,
+///   number kept) once 1.5 of its update periods have passed, and `absent` after 3; when the link
+///   is lost every value is marked `stale` at once. A value's period is learned from its own updates.
+/// - **Alarms end with the link**: alarms still open when the link is lost are ended
+///   (`endReason`), whatever the driver does.
+/// - **Clock skew** on link records: the latest device-minus-host time difference.
+/// - **Snapshots**: every ``DriverConfiguration/snapshotIntervalNanoseconds`` a ``DeviceSnapshot``
+///   per device re-states every current value with its age and the open alarms.
+///
+/// Pure like the drivers: it only sees times it is given, so a replay produces the same marks.
+public struct ObservationLedger: Sendable {
+    private struct Key: Hashable, Sendable {
+        var subdevice: String?
+        var metric: String
+        var instance: UInt16
+    }
+
+    private struct Entry: Sendable {
+        var reading: NumericReading
+        var lastUpdate: Timestamp
+        var period: Int64
+        /// The mark last re-stated for this value (`stale` or `absent`), `nil` while current.
+        var mark: MeasurementState?
+    }
+
+    private let nominalPeriod: Int64
+    private let ranges: DeviceRanges
+    private let snapshotInterval: Int64?
+    private var entries: [Key: Entry] = [:]
+    private var order: [Key] = []
+    private var alarms: [String: AlarmEvent] = [:]
+    private var alarmOrder: [String] = []
+    private var pumps: [String: PumpChannelState] = [:]
+    private var pumpOrder: [String] = []
+    private var link: LinkEvent.Kind?
+    private var skew: Int64?
+    private var checkAt: Timestamp?
+    private var nextSnapshot: Timestamp?
+
+    /// Shortest and longest period a value is assumed to have, whatever its updates suggest.
+    static let periodBounds: ClosedRange<Int64> = 500_000_000...600_000_000_000
+
+    public init(descriptor: DriverDescriptor, configuration: DriverConfiguration) {
+        nominalPeriod = descriptor.nominalUpdatePeriodNanoseconds
+        ranges = descriptor.deviceRanges
+        snapshotInterval = configuration.snapshotIntervalNanoseconds.flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    /// The time the ledger next needs ``tick(now:into:)``.
+    public var nextDeadline: Timestamp? {
+        switch (checkAt, nextSnapshot) {
+        case let (a?, b?): min(a, b)
+        case let (a?, nil): a
+        case let (nil, b?): b
+        case (nil, nil): nil
+        }
+    }
+
+    /// Starts the snapshot clock.
+    public mutating func start(now: Timestamp) {
+        if let snapshotInterval { nextSnapshot = now.adding(nanoseconds: snapshotInterval) }
+    }
+
+    /// Checks and records the driver's observations in place, appending any marks they cause.
+    public mutating func absorb(_ observations: inout [Observation], now: Timestamp) {
+        var i = 0
+        var extra: [Observation] = []
+        while i < observations.count {
+            switch observations[i] {
+            case .numeric(var r):
+                if !ranges.isEmpty, !ranges.check(&r) { observations[i] = .numeric(r) }
+                record(r)
+            case .alarm(let a):
+                switch a.phase {
+                case .start, .update:
+                    if alarms.updateValue(a, forKey: a.alarmId) == nil { alarmOrder.append(a.alarmId) }
+                case .end:
+                    alarms[a.alarmId] = nil
+                }
+            case .pumpChannel(let p):
+                let key = "\(p.subdevice ?? "")/\(p.channelIndex)"
+                if pumps.updateValue(p, forKey: key) == nil { pumpOrder.append(key) }
+            case .link(var l):
+                if l.clockSkewNanoseconds == nil, let skew {
+                    l.clockSkewNanoseconds = skew
+                    observations[i] = .link(l)
+                }
+                link = l.kind
+                if l.losesSight { loseSight(l, now: now, into: &extra) }
+            case .waveform, .infusionEvent, .snapshot:
+                break
+            }
+            i += 1
+        }
+        if !extra.isEmpty { observations.append(contentsOf: extra) }
+    }
+
+    /// Emits the marks and snapshot due at `now`.
+    public mutating func tick(now: Timestamp, into observations: inout [Observation]) {
+        if let c = checkAt, c <= now { markOverdue(now: now, into: &observations) }
+        if let s = nextSnapshot, s <= now, let snapshotInterval {
+            emitSnapshots(now: now, into: &observations)
+            var next = s.adding(nanoseconds: snapshotInterval)
+            if next <= now { next = now.adding(nanoseconds: snapshotInterval) }
+            nextSnapshot = next
+        }
+    }
+
+    private mutating func record(_ r: NumericReading) {
+        let key = Key(subdevice: r.subdevice, metric: r.metric.referenceID ?? r.metric.vendorCode, instance: r.instance)
+        if let dt = r.deviceTime, !r.episodic, r.state != .absent {
+            skew = dt.instant.nanoseconds(since: r.hostTime)
+        }
+        if var e = entries[key] {
+            let gap = r.hostTime.nanoseconds(since: e.lastUpdate)
+            if gap > 0, e.mark == nil, e.reading.state != .absent {
+                e.period = min(max(gap, Self.periodBounds.lowerBound), Self.periodBounds.upperBound)
+            }
+            e.reading = r
+            e.lastUpdate = r.hostTime
+            e.mark = nil
+            entries[key] = e
+        } else {
+            entries[key] = Entry(reading: r, lastUpdate: r.hostTime, period: nominalPeriod, mark: nil)
+            order.append(key)
+        }
+        // Updates only move a value's due time later, so an earlier check stays safe (at worst early).
+        if checkAt == nil, r.state != .absent, !r.episodic {
+            checkAt = r.hostTime.adding(nanoseconds: nominalPeriod + nominalPeriod / 2)
+        }
+    }
+
+    private mutating func markOverdue(now: Timestamp, into observations: inout [Observation]) {
+        var next: Timestamp?
+        for key in order {
+            guard var e = entries[key], e.reading.state != .absent, !e.reading.episodic || e.mark == .stale else { continue }
+            let staleAt = e.lastUpdate.adding(nanoseconds: e.period + e.period / 2)
+            let absentAt = e.lastUpdate.adding(nanoseconds: 3 * e.period)
+            if e.mark == nil, staleAt <= now {
+                e.mark = .stale
+                observations.append(.numeric(restated(e, as: .stale, now: now,
+                                                      reason: "no update for \(Self.seconds(now.nanoseconds(since: e.lastUpdate))) (expected every \(Self.seconds(e.period)))")))
+            }
+            if e.mark == .stale, absentAt <= now {
+                e.mark = .absent
+                observations.append(.numeric(restated(e, as: .absent, now: now,
+                                                      reason: "no update for \(Self.seconds(now.nanoseconds(since: e.lastUpdate))): the device no longer reports it")))
+            }
+            entries[key] = e
+            let due: Timestamp? = switch e.mark {
+            case nil: staleAt
+            case .stale?: absentAt
+            default: nil
+            }
+            if let due { next = next.map { min($0, due) } ?? due }
+        }
+        checkAt = next
+    }
+
+    private mutating func loseSight(_ l: LinkEvent, now: Timestamp, into observations: inout [Observation]) {
+        var next = checkAt
+        for key in order {
+            guard var e = entries[key], e.reading.state != .absent, e.mark == nil else { continue }
+            e.mark = .stale
+            entries[key] = e
+            observations.append(.numeric(restated(e, as: .stale, now: now, reason: "link \(l.kind.rawValue): the device's values can no longer be seen")))
+            let absentAt = max(e.lastUpdate.adding(nanoseconds: 3 * e.period), now)
+            next = next.map { min($0, absentAt) } ?? absentAt
+        }
+        checkAt = next
+        for id in alarmOrder {
+            guard var a = alarms[id] else { continue }
+            a.phase = .end
+            a.endReason = "link \(l.kind.rawValue)"
+            a.hostTime = now
+            a.deviceTime = nil
+            observations.append(.alarm(a))
+        }
+        alarms.removeAll()
+        alarmOrder.removeAll()
+    }
+
+    private func restated(_ e: Entry, as state: MeasurementState, now: Timestamp, reason: String) -> NumericReading {
+        var r = e.reading
+        r.state = state
+        r.reason = reason
+        if state == .absent { r.value = nil }
+        r.hostTime = now
+        r.ageNanoseconds = now.nanoseconds(since: e.lastUpdate)
+        return r
+    }
+
+    private mutating func emitSnapshots(now: Timestamp, into observations: inout [Observation]) {
+        alarmOrder.removeAll { alarms[$0] == nil }
+        var devices: [String?] = []
+        for key in order where !devices.contains(key.subdevice) { devices.append(key.subdevice) }
+        for id in alarmOrder where !devices.contains(alarms[id]?.subdevice) { devices.append(alarms[id]?.subdevice) }
+        for key in pumpOrder where !devices.contains(pumps[key]?.subdevice) { devices.append(pumps[key]?.subdevice) }
+        if devices.isEmpty, link != nil { devices.append(nil) }
+        for device in devices {
+            let numerics = order.filter { $0.subdevice == device }.compactMap { key -> NumericReading? in
+                guard let e = entries[key] else { return nil }
+                var r = e.reading
+                r.ageNanoseconds = now.nanoseconds(since: e.lastUpdate)
+                if let mark = e.mark, r.state != .absent { r.state = mark; if mark == .absent { r.value = nil } }
+                return r
+            }
+            let open = alarmOrder.compactMap { alarms[$0] }.filter { $0.subdevice == device }
+            let channels = pumpOrder.compactMap { pumps[$0] }.filter { $0.subdevice == device }
+            observations.append(.snapshot(DeviceSnapshot(numerics: numerics, activeAlarms: open, pumpChannels: channels,
+                                                         link: link, hostTime: now, subdevice: device)))
+        }
+    }
+
+    static func seconds(_ ns: Int64) -> String {
+        let tenths = (ns + 50_000_000) / 100_000_000
+        return tenths % 10 == 0 ? "\(tenths / 10) s" : "\(tenths / 10).\(tenths % 10) s"
+    }
+}
