@@ -50,8 +50,14 @@ struct UUCPLockFile: Sendable {
                 return nil
             }
             if let owner = livePID(inLockAt: lockPath) { throw .busy(device, holder: .process(owner)) }
-            logger.notice("removing stale lock file \(lockPath)", metadata: ["port": "\(device)"])
-            _ = unlink(lockPath)
+            guard unlink(lockPath) == 0 || errno == ENOENT else {
+                // Another user's stale lock in the sticky lock directory: not ours to delete. The
+                // flock still keeps bridges apart; tools that honour lock files will clear it.
+                logger.notice("stale lock file \(lockPath) cannot be removed (errno \(errno)); going on without one",
+                              metadata: ["port": "\(device)"])
+                return nil
+            }
+            logger.notice("removed stale lock file \(lockPath)", metadata: ["port": "\(device)"])
         }
         // Another process keeps recreating it: treat as taken, by whom we cannot say.
         throw .busy(device)

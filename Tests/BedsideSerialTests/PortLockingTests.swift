@@ -191,6 +191,44 @@ import Testing
         }
     }
 
+    /// A port dropped without ``SerialPort/close()`` gives its locks back too.
+    @Test func droppedPortGivesTheLocksBack() throws {
+        let locks = try TemporaryDirectory()
+        defer { locks.remove() }
+        let pty = try PseudoTerminal.open()
+        defer { pty.close() }
+        let lockFile = locks.path + "/" + UUCPLockFile.lockName(forResolvedPath: pty.devicePath)
+        func openAndDrop() throws {
+            let port = try SerialPort.open(path: pty.devicePath, options: options(), lockDirectories: [locks.path])
+            #expect(access(lockFile, F_OK) == 0 && exclusiveFlag(port.fileDescriptor) == 1)
+        }
+        try openAndDrop()
+        #expect(access(lockFile, F_OK) != 0)
+        let port = try SerialPort.open(path: pty.devicePath, options: options(exclusive: false))
+        defer { port.close() }
+        #expect(exclusiveFlag(port.fileDescriptor) == 0)
+    }
+
+    /// A program that holds the port with TIOCEXCL alone takes no flock; it is found through
+    /// /proc/*/fd instead, in preference to this process (which has the device open too).
+    @Test(.enabled(if: ChildProcess.isExecutable("/usr/bin/python3"), "needs /usr/bin/python3 to hold the device"))
+    func holderWithoutALockIsFoundByItsOpenDescriptor() throws {
+        let pty = try PseudoTerminal.open()
+        defer { pty.close() }
+        let holder = try RunningChild("/usr/bin/python3", ["-c", """
+            import os, sys
+            fd = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
+            print('open', flush=True)
+            sys.stdin.read()
+            """, pty.devicePath])
+        defer { holder.finish() }
+        try #require(holder.readLine() == "open")
+        #expect(PortHolderLookup.holder(of: pty.devicePath) == .process(holder.pid))
+        holder.finish()
+        // Only this process is left (the pair's own descriptor on the device side).
+        #expect(PortHolderLookup.holder(of: pty.devicePath)?.pid == getpid())
+    }
+
     @Test func lockFilesFollowTheUUCPConvention() {
         #expect(UUCPLockFile.lockName(forResolvedPath: "/dev/ttyUSB0") == "LCK..ttyUSB0")
         #expect(UUCPLockFile.lockName(forResolvedPath: "/dev/pts/3") == "LCK..pts_3")
