@@ -15,10 +15,25 @@ import BedsideModel
 ///
 /// Pure like the drivers: it only sees times it is given, so a replay produces the same marks.
 public struct ObservationLedger: Sendable {
+    /// A value's identity: its MDC code when mapped (an integer: this runs for every numeric),
+    /// the vendor code only when unmapped.
     private struct Key: Hashable, Sendable {
-        var subdevice: String?
-        var metric: String
+        var code: UInt32
         var instance: UInt16
+        var unmappedVendorCode: String?
+        var subdevice: String?
+
+        init(_ r: NumericReading) {
+            if r.metric.isMapped, let code = r.metric.code {
+                self.code = code
+                unmappedVendorCode = nil
+            } else {
+                code = 0
+                unmappedVendorCode = r.metric.referenceID ?? r.metric.vendorCode
+            }
+            instance = r.instance
+            subdevice = r.subdevice
+        }
     }
 
     private struct Entry: Sendable {
@@ -113,19 +128,19 @@ public struct ObservationLedger: Sendable {
     }
 
     private mutating func record(_ r: NumericReading) {
-        let key = Key(subdevice: r.subdevice, metric: r.metric.referenceID ?? r.metric.vendorCode, instance: r.instance)
+        let key = Key(r)
         if let dt = r.deviceTime, !r.episodic, r.state != .absent {
             skew = dt.instant.nanoseconds(since: r.hostTime)
         }
-        if var e = entries[key] {
-            let gap = r.hostTime.nanoseconds(since: e.lastUpdate)
-            if gap > 0, e.mark == nil, e.reading.state != .absent {
-                e.period = min(max(gap, Self.periodBounds.lowerBound), Self.periodBounds.upperBound)
+        if let index = entries.index(forKey: key) {
+            // Mutated in place through the values view: one hash per reading, no copy of the entry.
+            let gap = r.hostTime.nanoseconds(since: entries.values[index].lastUpdate)
+            if gap > 0, entries.values[index].mark == nil, entries.values[index].reading.state != .absent {
+                entries.values[index].period = min(max(gap, Self.periodBounds.lowerBound), Self.periodBounds.upperBound)
             }
-            e.reading = r
-            e.lastUpdate = r.hostTime
-            e.mark = nil
-            entries[key] = e
+            entries.values[index].reading = r
+            entries.values[index].lastUpdate = r.hostTime
+            entries.values[index].mark = nil
         } else {
             entries[key] = Entry(reading: r, lastUpdate: r.hostTime, period: nominalPeriod, mark: nil)
             order.append(key)
