@@ -28,6 +28,8 @@ public enum IntelliVueSerialLog {
         case interruptedFrame(offset: Int)
         /// The frame at `offset` runs past ``IntelliVueSerialLog/maximumFrameLength`` without an end.
         case oversizeFrame(offset: Int)
+        /// The frame at `offset` is complete but its FCS does not check: bytes in it were changed or lost.
+        case badFrameCheckSequence(offset: Int)
 
         /// What was wrong, without the offset (a skipped range names its bytes itself).
         public var shortReason: String {
@@ -37,6 +39,7 @@ public enum IntelliVueSerialLog {
             case .unterminatedFrame: "frame without an end (0xC1)"
             case .empty: "no frames"
             case .interruptedFrame: "frame interrupted by the next frame start (0xC0)"
+            case .badFrameCheckSequence: "frame check sequence (FCS) mismatch"
             case .oversizeFrame: "frame longer than \(IntelliVueSerialLog.maximumFrameLength) bytes without an end (0xC1)"
             }
         }
@@ -49,6 +52,7 @@ public enum IntelliVueSerialLog {
             case .unterminatedFrame(let o): "IntelliVue serial log: frame at byte \(o) has no end (0xC1); the log is truncated"
             case .empty: "IntelliVue serial log: the file holds no frames"
             case .interruptedFrame(let o): "IntelliVue serial log: frame at byte \(o) is interrupted by the next frame start (0xC0); its end was lost"
+            case .badFrameCheckSequence(let o): "IntelliVue serial log: frame at byte \(o) fails its frame check sequence (FCS); bytes in it were changed or lost"
             case .oversizeFrame(let o):
                 "IntelliVue serial log: frame at byte \(o) runs past \(IntelliVueSerialLog.maximumFrameLength) bytes without an end (0xC1)"
             }
@@ -61,13 +65,15 @@ public enum IntelliVueSerialLog {
     }
 
     /// Converts a log in memory into a ``Capture`` (driver `intellivue`, 115200 8N1, one `rx`
-    /// chunk per frame). `source` names the file (kept as the capture's port). Entries that are
-    /// damaged or cut short are left out; ``IntelliVueSerialLogReader`` streams a file and
-    /// reports them.
+    /// chunk per frame). `source` names the file (kept as the capture's port). Entries whose
+    /// structure is damaged or cut short are left out; frames are kept without checking their FCS
+    /// (the driver does). ``IntelliVueSerialLogReader`` streams a file, checks FCS and reports
+    /// what it skipped.
     ///
     /// - Throws: ``ImportError`` when no frame at all can be read (the first problem met).
     public static func importLog(_ bytes: [UInt8], source: String) throws -> Capture {
-        let reader = try IntelliVueSerialLogReader(input: CaptureInput(bytes: bytes, name: source), source: source)
+        let reader = try IntelliVueSerialLogReader(input: CaptureInput(bytes: bytes, name: source), source: source,
+                                               checkFrames: false)
         var chunks: [CaptureChunk] = []
         while let chunk = try reader.next() { chunks.append(chunk) }
         var header = reader.header

@@ -6,7 +6,9 @@ import BedsideModel
 /// An entry is a valid stamp, `0xC0`, escaped bytes without `0xC0`/`0xC1`, `0xC1`. An entry that
 /// is not (a flipped bit, bytes the logger lost, a log cut while writing) is skipped up to the
 /// next valid stamp followed by `0xC0`, and the skipped range is reported in ``warnings``: every
-/// intact frame is read. FCS and content are left to the driver's frame layer, which checks them.
+/// intact frame is read. A structurally complete frame whose FCS does not check is skipped and
+/// reported the same way (unless `checkFrames` is off), so a replay knows it lost it; content is
+/// left to the driver.
 public final class IntelliVueSerialLogReader: CaptureChunkSource {
     public let header: CaptureHeader
     public private(set) var warnings: [CaptureWarning] = []
@@ -14,6 +16,7 @@ public final class IntelliVueSerialLogReader: CaptureChunkSource {
     public private(set) var frames = 0
 
     private let input: CaptureInput
+    private let checkFrames: Bool
     private var pending: CaptureChunk?
 
     private enum Entry {
@@ -25,14 +28,18 @@ public final class IntelliVueSerialLogReader: CaptureChunkSource {
 
     /// Reads up to the first frame (its stamp is the capture's start time).
     ///
-    /// - Parameter source: the name kept as the capture's port (default: the input's name).
+    /// - Parameters:
+    ///   - source: the name kept as the capture's port (default: the input's name).
+    ///   - checkFrames: skip and report frames whose FCS does not check (default); off, they are
+    ///     handed out for the driver to reject.
     /// - Throws: ``IntelliVueSerialLog/ImportError`` when the input holds no frame at all (the
     ///   first problem met), or ``CaptureError`` when reading fails.
-    public init(input: CaptureInput, source: String? = nil) throws {
+    public init(input: CaptureInput, source: String? = nil, checkFrames: Bool = true) throws {
         self.input = input
+        self.checkFrames = checkFrames
         var warnings: [CaptureWarning] = []
         var firstProblem: IntelliVueSerialLog.ImportError?
-        let first = try Self.nextFrame(input, warnings: &warnings, firstProblem: &firstProblem)
+        let first = try Self.nextFrame(input, checkFrames: checkFrames, warnings: &warnings, firstProblem: &firstProblem)
         guard let first else { throw firstProblem ?? IntelliVueSerialLog.ImportError.empty }
         self.pending = first
         self.warnings = warnings
@@ -51,17 +58,17 @@ public final class IntelliVueSerialLogReader: CaptureChunkSource {
             return chunk
         }
         var problem: IntelliVueSerialLog.ImportError?
-        guard let chunk = try Self.nextFrame(input, warnings: &warnings, firstProblem: &problem) else { return nil }
+        guard let chunk = try Self.nextFrame(input, checkFrames: checkFrames, warnings: &warnings, firstProblem: &problem) else { return nil }
         frames += 1
         return chunk
     }
 
     /// The next intact frame, skipping (and reporting) what is not.
-    private static func nextFrame(_ input: CaptureInput, warnings: inout [CaptureWarning],
+    private static func nextFrame(_ input: CaptureInput, checkFrames: Bool, warnings: inout [CaptureWarning],
                                   firstProblem: inout IntelliVueSerialLog.ImportError?) throws(CaptureError) -> CaptureChunk? {
         while true {
             if input.isExhausted { return nil }
-            switch entry(input) {
+            switch entry(input, checkFrames: checkFrames) {
             case .frame(let time, let size):
                 let frameStart = IntelliVueSerialLog.stampLength
                 let bytes = Array(input.buffer[input.bufferRange(frameStart..<size)])
@@ -77,7 +84,7 @@ public final class IntelliVueSerialLogReader: CaptureChunkSource {
     }
 
     /// Classifies the entry at the read position from the bytes buffered so far.
-    private static func entry(_ input: CaptureInput) -> Entry {
+    private static func entry(_ input: CaptureInput, checkFrames: Bool) -> Entry {
         let stampLength = IntelliVueSerialLog.stampLength
         let base = Int(input.offset)
         return input.withAvailableBytes { raw in
@@ -90,7 +97,12 @@ public final class IntelliVueSerialLogReader: CaptureChunkSource {
             var i = stampLength + 1
             while i < raw.count && i < limit {
                 switch raw[i] {
-                case 0xc1: return .frame(time, size: i + 1)
+                case 0xc1:
+                    let frame = UnsafeRawBufferPointer(rebasing: raw[stampLength...i])
+                    if checkFrames && !LoggedFrameCheck.isIntact(frame) {
+                        return .invalid(.badFrameCheckSequence(offset: base + stampLength), incomplete: false)
+                    }
+                    return .frame(time, size: i + 1)
                 case 0xc0: return .invalid(.interruptedFrame(offset: base + stampLength), incomplete: false)
                 default: i += 1
                 }
