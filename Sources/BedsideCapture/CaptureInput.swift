@@ -113,8 +113,17 @@ public final class CaptureInput {
         }
         if buffer.count < count {
             // Grow by at least a step, not byte by byte, when a caller asks for one more byte at a time.
+            // Left uninitialized: a large request (a damaged length field claiming 16 MiB) then
+            // costs memory only for the bytes actually read into it.
             let grown = max(count, min(buffer.count * 2, buffer.count + Self.defaultBufferSize))
-            buffer += [UInt8](repeating: 0, count: grown - buffer.count)
+            let (old, used) = (buffer, end)
+            buffer = [UInt8](unsafeUninitializedCapacity: grown) { raw, initialized in
+                old.withUnsafeBufferPointer { src in
+                    if used > 0 { raw.baseAddress!.initialize(from: src.baseAddress!, count: used) }
+                }
+                // UInt8 is trivial; bytes past `end` are never read before the input writes them.
+                initialized = grown
+            }
         }
         while end < count {
             let n = buffer.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress! + end, raw.count - end) }
