@@ -111,7 +111,9 @@ public enum IntelliVueSerialLog {
         guard b[at + 4] == UInt8(ascii: "/"), b[at + 7] == UInt8(ascii: "/"), b[at + 10] == UInt8(ascii: "T"),
               b[at + 13] == UInt8(ascii: ":"), b[at + 16] == UInt8(ascii: ":"), b[at + 19] == UInt8(ascii: ","),
               let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2), let h = num(11, 2), let mi = num(14, 2),
-              let s = num(17, 2), let ms = num(20, 3), (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, s < 61
+              let s = num(17, 2), let ms = num(20, 3), (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, s < 61,
+              // A timestamp holds 1678…2261 (nanoseconds in 64 bits); a damaged year outside is not a stamp.
+              (1678...2261).contains(y)
         else { return nil }
         let days = Timestamp.days(fromCivil: y, mo, d)
         return Timestamp(secondsSinceEpoch: days * 86_400 + h * 3600 + mi * 60 + s, nanoseconds: ms * 1_000_000)

@@ -31,7 +31,12 @@ enum LoggedFrameCheck {
 
     @inline(__always)
     static func update(_ crc: UInt16, _ byte: UInt8) -> UInt16 {
-        var c = crc ^ UInt16(byte)
+        (crc >> 8) ^ table[Int(UInt8(truncatingIfNeeded: crc) ^ byte)]
+    }
+
+    /// Reflected polynomial 0x8408, one entry per byte value.
+    static let table: [UInt16] = (0..<256).map { index -> UInt16 in
+        var c = UInt16(index)
         for _ in 0..<8 { c = (c & 1) != 0 ? (c >> 1) ^ 0x8408 : c >> 1 }
         return c
     }
