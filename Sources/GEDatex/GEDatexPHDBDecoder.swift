@@ -169,7 +169,7 @@ struct GEDatexPHDBDecoder: Sendable {
                     r.deviceTime = measured
                     r.mode = Self.nibpMode(h.label)
                     r.site = Self.nibpCuff(h.label)
-                    if verdict == .alreadyOnScreen, measured == nil, r.state == .valid || r.state == .stale {
+                    if verdict == .alreadyOnScreen, measured == nil, r.state == .stale {
                         r.reason = (r.reason.map { $0 + "; " } ?? "") + "measured before the bridge connected; measurement time not sent"
                     }
                     output.observations.append(.numeric(r))
