@@ -166,7 +166,8 @@ struct GEDatexPHDBDecoder: Sendable {
                 let measured: DeviceTime? = nibpTime ?? (verdict == .newResult ? deviceTime : nil)
                 for var r in nibpReadings {
                     r.episodic = true
-                    r.deviceTime = measured
+                    // "No result" is a statement about now: it keeps the record's time.
+                    if r.value != nil { r.deviceTime = measured }
                     r.mode = Self.nibpMode(h.label)
                     r.site = Self.nibpCuff(h.label)
                     if verdict == .alreadyOnScreen, measured == nil, r.state == .stale {

@@ -66,6 +66,20 @@ struct CaptureGoldenTests {
         #expect(r.first("ge:basic.spo2.pr")?.metric.code == 149530)
     }
 
+    @Test("B650: the cuff result on screen at connection (93/48 (69), label 0x000b adult cuff + AUTO) is reported once, episodic")
+    func nibpOnScreen() throws {
+        let r = Replay.run(try SharedData.bytes("b650-db02-pycollect.raw"))
+        let sys = r.all("ge:basic.nibp.sys")
+        try #require(sys.count == 1)
+        #expect(sys[0].value?.normalized == DecimalValue(93))
+        #expect(sys[0].episodic)
+        #expect(sys[0].mode == "auto")
+        #expect(sys[0].site == "adult cuff")
+        // No aux subrecord in the capture: when the cuff measured is not known, and not invented.
+        #expect(sys[0].deviceTime == nil)
+        #expect(r.all("ge:basic.nibp.mean").map(\.value?.normalized) == [DecimalValue(69)])
+    }
+
     @Test("B650: SpO2 module 1 and 2 are instances 1 and 2 of one metric, in their own channels")
     func spo2Instances() throws {
         let r = Replay.run(try SharedData.bytes("b650-level10-waves-pycollect.raw"))
