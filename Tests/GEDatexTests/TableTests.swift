@@ -73,6 +73,8 @@ struct TableTests {
             #expect(c.isWellFormed, "\(c.name) is area.event-words")
         }
         #expect(names.contains("frames.ok"))
+        #expect(names.contains("values.numerics"))
+        #expect(names.contains("frames.malformed") || names.contains("frames.checksum-error") || names.contains("frames.length-error"))
         #expect(names.contains("values.waveforms") || !SharedData.available)
     }
 
