@@ -57,7 +57,10 @@ enum GEDatexRecordCheck {
             if length == GEDatexWire.phdbSubrecordLength {
                 let cl = record.geUInt16(start + 276)
                 let cls = UInt8((cl >> 8) & 0xF)
-                guard cl >> 12 == 0, cls <= 3, UInt8(cl & 0xFF) == (header.driLevel << 4) | d.type else {
+                // Every capture has (level << 4) | type in the low byte; one spec-derived source calls
+                // it reserved, so a monitor that sends zero there is accepted too.
+                let low = UInt8(cl & 0xFF)
+                guard cl >> 12 == 0, cls <= 3, low == (header.driLevel << 4) | d.type || low == 0 else {
                     return Failure(counter: "records.bad-class-word")
                 }
                 if d.type == 1 {
