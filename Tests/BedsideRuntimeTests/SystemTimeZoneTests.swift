@@ -1,3 +1,4 @@
+import BedsideDriver
 import BedsideModel
 import Testing
 @testable import BedsideRuntime
@@ -75,5 +76,18 @@ struct SystemTimeZoneTests {
     @Test("the host's zone has the host's identifier")
     func current() {
         #expect(!SystemTimeZone.current.identifier.isEmpty)
+    }
+}
+
+@Suite("Port identity")
+struct PortIdentityTests {
+    @Test("a port's starting identity names the zone its device times are resolved in")
+    func zoneInIdentity() throws {
+        let zone = try SystemTimeZone.named("Europe/Berlin")
+        let identity = DeviceIdentity.port("/dev/ttyUSB0", driver: DriverCatalog.registry.drivers[0].descriptor,
+                                           configuration: .init(deviceTimeZone: zone), location: "chair-3")
+        #expect(identity.timeZone == "Europe/Berlin")
+        #expect(identity.location == "chair-3" && identity.port == "/dev/ttyUSB0")
+        #expect(try SystemTimeZone.named(nil) == SystemTimeZone.current)
     }
 }

@@ -45,3 +45,12 @@ public enum DeviceTimeZoneError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension SystemTimeZone {
+    /// The zone a `--time-zone` option names; `nil` (option not given) is the host's zone, which is
+    /// what a device set to local time by the clinic uses.
+    public static func named(_ identifier: String?) throws(DeviceTimeZoneError) -> SystemTimeZone {
+        guard let identifier else { return .current }
+        return try SystemTimeZone(identifier: identifier)
+    }
+}
