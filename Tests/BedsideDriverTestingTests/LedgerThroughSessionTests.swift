@@ -84,3 +84,38 @@ struct LedgerThroughSessionTests {
         }
     }
 }
+
+@Suite("Ledger and driver alarm ends together")
+struct LedgerAlarmEndTests {
+    @Test("a device going silent ends each open alarm exactly once, though both driver and ledger end it")
+    func oneEndPerAlarm() throws {
+        // The device stops being heard from 3 s on; the driver reports `silent` after 5 s without a
+        // valid frame and ends its alarms itself, as drivers must; the ledger ends them on `silent` too.
+        var s = DriverSession(driver: ToyDriver.supervised(configuration: DriverConfiguration(snapshotIntervalNanoseconds: nil)),
+                              simulator: ToySimulator(configuration: .init(options: ["alarm-from": "1"])),
+                              toDriverFaults: LinkFaults(silences: [3...60]))
+        s.run(seconds: 12)
+        #expect(s.links.map(\.kind).contains(.silent))
+        let starts = s.alarms.filter { $0.phase == .start }
+        try #require(starts.count == 1)
+        let ends = s.alarms.filter { $0.phase == .end }
+        #expect(ends.count == 1, "\(ends.map { "\($0.alarmId) \($0.endReason ?? "-")" })")
+        #expect(ends.first?.alarmId == starts[0].alarmId)
+        // The driver ended it in the same call that reported the silence: its own end stands.
+        #expect(ends.first?.endReason == "device silent")
+    }
+
+    @Test("an alarm the ledger ended on link loss is not ended again when the driver ends it later")
+    func driverEndAfterLedgerEnd() throws {
+        var s = DriverSession(driver: ToyDriver.supervised(configuration: DriverConfiguration(snapshotIntervalNanoseconds: nil)),
+                              simulator: ToySimulator(configuration: .init(options: ["alarm-from": "1"])),
+                              toDriverFaults: LinkFaults(silences: [3...60]))
+        s.run(seconds: 4)
+        s.announce(.disconnected, detail: "the port hung up")
+        s.run(seconds: 8)  // the driver then notices the silence and ends its alarms itself
+        #expect(s.links.map(\.kind) == [.disconnected, .silent])
+        let ends = s.alarms.filter { $0.phase == .end }
+        #expect(ends.count == 1)
+        #expect(ends.first?.endReason == "link disconnected")
+    }
+}
