@@ -186,6 +186,8 @@ public struct ObservationLedger: Sendable {
         checkAt = next
         for id in alarmOrder {
             guard var a = alarms[id], !endedByDriver.contains(id) else { continue }
+            // A driver that never ends its alarms would otherwise grow this set without bound.
+            if endedByLedger.count >= 1024 { endedByLedger.removeAll() }
             endedByLedger.insert(id)
             a.phase = .end
             a.endReason = "link \(l.kind.rawValue)"
