@@ -51,6 +51,9 @@ public struct ObservationLedger: Sendable {
     private var order: [Key] = []
     private var alarms: [String: AlarmEvent] = [:]
     private var alarmOrder: [String] = []
+    /// Alarms the ledger ended itself on link loss: a later `end` of one from the driver (which
+    /// must end its alarms on link loss too) is a duplicate and is dropped.
+    private var endedByLedger: Set<String> = []
     private var pumps: [String: PumpChannelState] = [:]
     private var pumpOrder: [String] = []
     private var link: LinkEvent.Kind?
@@ -86,6 +89,10 @@ public struct ObservationLedger: Sendable {
     public mutating func absorb(_ observations: inout [Observation], now: Timestamp) {
         var i = 0
         var extra: [Observation] = []
+        var duplicates: [Int] = []
+        // Alarms the driver ends itself in this batch: a link loss in the same batch leaves them to it.
+        var endedByDriver = Set<String>()
+        for case .alarm(let a) in observations where a.phase == .end { endedByDriver.insert(a.alarmId) }
         while i < observations.count {
             switch observations[i] {
             case .numeric(var r):
@@ -96,6 +103,7 @@ public struct ObservationLedger: Sendable {
                 case .start, .update:
                     if alarms.updateValue(a, forKey: a.alarmId) == nil { alarmOrder.append(a.alarmId) }
                 case .end:
+                    if endedByLedger.remove(a.alarmId) != nil { duplicates.append(i) }
                     alarms[a.alarmId] = nil
                 }
             case .pumpChannel(let p):
@@ -107,12 +115,13 @@ public struct ObservationLedger: Sendable {
                     observations[i] = .link(l)
                 }
                 link = l.kind
-                if l.losesSight { loseSight(l, now: now, into: &extra) }
+                if l.losesSight { loseSight(l, now: now, sparing: endedByDriver, into: &extra) }
             case .waveform, .infusionEvent, .snapshot:
                 break
             }
             i += 1
         }
+        for index in duplicates.reversed() { observations.remove(at: index) }
         if !extra.isEmpty { observations.append(contentsOf: extra) }
     }
 
@@ -178,7 +187,8 @@ public struct ObservationLedger: Sendable {
         checkAt = next
     }
 
-    private mutating func loseSight(_ l: LinkEvent, now: Timestamp, into observations: inout [Observation]) {
+    private mutating func loseSight(_ l: LinkEvent, now: Timestamp, sparing endedByDriver: Set<String>,
+                                    into observations: inout [Observation]) {
         var next = checkAt
         for key in order {
             guard var e = entries[key], e.reading.state != .absent, e.mark == nil else { continue }
@@ -190,7 +200,10 @@ public struct ObservationLedger: Sendable {
         }
         checkAt = next
         for id in alarmOrder {
-            guard var a = alarms[id] else { continue }
+            guard var a = alarms[id], !endedByDriver.contains(id) else { continue }
+            // A driver that never ends its alarms would otherwise grow this set without bound.
+            if endedByLedger.count >= 1024 { endedByLedger.removeAll() }
+            endedByLedger.insert(id)
             a.phase = .end
             a.endReason = "link \(l.kind.rawValue)"
             a.hostTime = now
