@@ -14,6 +14,8 @@ struct PollResultDecoder: Sendable {
     var anchor: DeviceClockAnchor?
     var objects: [UInt32: ObjectContext] = [:]
     var alarms = AlarmTracker()
+    /// Whether the monitor said it runs in demo mode (MDS operating mode): its alarms are flagged demo.
+    var monitorInDemoMode = false
     /// Facts from the last MDS object seen (identity, mode).
     var lastMDS: MDSFacts?
 
@@ -68,7 +70,7 @@ struct PollResultDecoder: Sendable {
     /// Decodes one validated poll result part.
     mutating func decode(_ poll: PollReplyHeader, hostTime: Timestamp, into output: inout DriverOutput) {
         if poll.objectClass == Nomenclature.ObjectClass.patientDemographics && !demographicsEnabled {
-            output.count("demographicsSuppressed")
+            output.count("demographics.suppressed")
             return
         }
         let replyTime = deviceTime(relative: poll.relativeTime)
@@ -86,7 +88,7 @@ struct PollResultDecoder: Sendable {
                 }
             }
         } catch {
-            output.count("pduErrors")  // unreachable after validate(); kept as a guard
+            output.count(.malformedFrames)  // unreachable after validate(); kept as a guard
         }
     }
 
@@ -104,17 +106,18 @@ struct PollResultDecoder: Sendable {
                 let facts = try MDSFacts(attributes: attributes, count: count)
                 if let a = facts.absoluteTime, let rel = facts.relativeTime {
                     anchor = DeviceClockAnchor(absolute: a, relative: rel)
-                    output.count("clockAnchors")
+                    output.count("clock.anchors")
                 }
                 if let id = facts.identity { output.identity = id }
                 lastMDS = facts
+                if let mode = facts.operatingMode { monitorInDemoMode = mode == Nomenclature.OperatingMode.demo }
             } catch {
-                output.count("attributeErrors")
+                output.count("attributes.malformed")
             }
         case Nomenclature.ObjectClass.patientDemographics:
             decodeDemographics(attributes: attributes, count: count, replyTime: replyTime, hostTime: hostTime, into: &output)
         default:
-            output.count("objectsSkipped")
+            output.count("objects.skipped")
         }
     }
 
@@ -171,19 +174,23 @@ struct PollResultDecoder: Sendable {
                 }
             }
         } catch {
-            output.count("attributeErrors")
+            output.count("attributes.malformed")
             return
         }
         let time = stampAbsolute ?? stampRelative.flatMap { $0 == 0 ? nil : deviceTime(relative: $0) } ?? replyTime
         do {
+            var readings: [NumericReading] = []
             if var v = numericValue {
-                try emitNumeric(&v, object: object, time: time, hostTime: hostTime, into: &output)
+                readings.append(try numeric(&v, object: object, time: time, hostTime: hostTime, into: &output))
             }
             if var v = numericCompound {
                 let list = try v.list()
                 var body = list.body
-                for _ in 0..<list.count { try emitNumeric(&body, object: object, time: time, hostTime: hostTime, into: &output) }
+                for _ in 0..<list.count { readings.append(try numeric(&body, object: object, time: time, hostTime: hostTime, into: &output)) }
                 guard body.isAtEnd else { throw IntelliVuePDUError.inconsistentLength(what: "compound numeric", at: body.offset) }
+            }
+            if !readings.isEmpty {
+                emit(readings, object: &object, measuredAt: stampAbsolute, into: &output)
             }
             if waveformsEnabled {
                 let waveTime = deviceTime(relative: relativeTime)
@@ -197,22 +204,60 @@ struct PollResultDecoder: Sendable {
                 }
             }
         } catch {
-            output.count("attributeErrors")
+            output.count("attributes.malformed")
         }
     }
 
-    private mutating func emitNumeric(_ v: inout PDUReader, object: ObjectContext, time: DeviceTime?, hostTime: Timestamp,
-                                      into output: inout DriverOutput) throws(IntelliVuePDUError) {
+    /// Appends one object's readings. An NBP object is episodic: the monitor repeats the last cuff
+    /// result in every poll, so it is reported once per measurement (its absolute time stamp, or
+    /// its values when the stamp is missing), and not while the cuff is still measuring.
+    private mutating func emit(_ readings: [NumericReading], object: inout ObjectContext, measuredAt: DeviceTime?,
+                               into output: inout DriverOutput) {
+        guard readings.contains(where: { Self.isEpisodic($0.metric.vendorCode) }) else {
+            for r in readings { output.observations.append(.numeric(r)) }
+            output.count(.numerics, by: readings.count)
+            return
+        }
+        if readings.contains(where: { $0.reason?.contains("MSMT_ONGOING") == true || $0.reason?.contains("EARLY_INDICATION") == true }) {
+            output.count("nbp.in-progress-held")
+            return
+        }
+        let episode = ObjectContext.Episode(measuredAt: measuredAt?.instant,
+                                            values: measuredAt == nil ? readings.map { "\($0.state.rawValue) \($0.value?.text ?? "-")" } : [])
+        guard episode != object.lastEpisode else {
+            output.count("nbp.repeats-skipped")
+            return
+        }
+        object.lastEpisode = episode
+        for var r in readings {
+            r.episodic = true
+            output.observations.append(.numeric(r))
+        }
+        output.count(.numerics, by: readings.count)
+    }
+
+    /// NBP systolic, diastolic, mean and NBP pulse: one cuff measurement each.
+    static func isEpisodic(_ vendorCode: String) -> Bool {
+        vendorCode.hasPrefix("intellivue:0x0002:0x4a05") || vendorCode.hasPrefix("intellivue:0x0002:0x4a06")
+            || vendorCode.hasPrefix("intellivue:0x0002:0x4a07") || vendorCode.hasPrefix("intellivue:0x0002:0xf0e5")
+    }
+
+    private mutating func numeric(_ v: inout PDUReader, object: ObjectContext, time: DeviceTime?, hostTime: Timestamp,
+                                  into output: inout DriverOutput) throws(IntelliVuePDUError) -> NumericReading {
         let physio = try v.u16()
         let stateBits = IntelliVueMeasurementState(bits: try v.u16())
         let unitCode = try v.u16()
         let value = IntelliVueFloat(bits: try v.u32())
-        let reading = NumericReading(
-            metric: metric(physio: physio, label: object.label), value: value.decimal, unit: mapping.ucum(unitCode: unitCode),
-            vendorUnit: unitCode == 0 ? nil : vendorUnit(unitCode), state: stateBits.readingState(for: value),
-            reason: reason(stateBits, value), displayLabel: object.labelText, deviceTime: time, hostTime: hostTime)
-        output.observations.append(.numeric(reading))
-        output.count("numerics")
+        let metric = metric(physio: physio, label: object.label)
+        if !metric.isMapped { output.count(.unmappedCodes) }
+        let place = mapping.placement(physio: physio, label: object.label)
+        let ucum = mapping.ucum(unitCode: unitCode)
+        return NumericReading(
+            metric: metric, instance: place.instance, containment: place.containment, value: value.decimal, unit: ucum,
+            unitCode: IntelliVueMapping.mdcUnitCode(unitCode),
+            vendorUnit: unitCode == 0 || ucum != nil ? nil : vendorUnit(unitCode), state: stateBits.readingState(for: value),
+            reason: reason(stateBits, value), site: place.site, source: place.source, displayLabel: object.labelText,
+            deviceTime: time, hostTime: hostTime)
     }
 
     private mutating func emitWave(_ v: inout PDUReader, object: ObjectContext, time: DeviceTime?, hostTime: Timestamp,
@@ -222,7 +267,7 @@ struct PollResultDecoder: Sendable {
         let raw = try v.raw(Int(try v.u16()))
         let wave = object.wave
         guard wave.isComplete, let scale = wave.scale, wave.sampleBits == 8 || wave.sampleBits == 16 else {
-            output.count("wavesWithoutContext")  // observed values before their static context
+            output.count("waves.without-context")  // observed values before their static context
             return
         }
         let bytesPerSample = Int(wave.sampleBits) / 8
@@ -239,14 +284,17 @@ struct PollResultDecoder: Sendable {
         var reason = reason(stateBits, nil)
         if let note = wave.scaleNote { reason = reason.map { $0 + "; " + note } ?? note }
         let unitCode = wave.unitCode ?? 0
+        let place = mapping.placement(physio: physio, label: object.label)
+        let ucum = mapping.ucum(unitCode: unitCode)
         let segment = WaveformSegment(
-            metric: metric(physio: physio, label: object.label), unit: mapping.ucum(unitCode: unitCode),
-            vendorUnit: unitCode == 0 ? nil : vendorUnit(unitCode), scale: scale, offset: wave.offset,
+            metric: metric(physio: physio, label: object.label), instance: place.instance, containment: place.containment,
+            unit: ucum, unitCode: IntelliVueMapping.mdcUnitCode(unitCode),
+            vendorUnit: unitCode == 0 || ucum != nil ? nil : vendorUnit(unitCode), scale: scale, offset: wave.offset,
             samplePeriodNanoseconds: Int64(wave.periodTicks) * IntelliVueTime.nanosecondsPerTick, samples: samples,
-            state: stateBits.readingState(for: .value(0)), reason: reason, displayLabel: object.labelText, deviceTime: time,
+            state: stateBits.readingState(for: .value(0)), reason: reason, site: place.site, displayLabel: object.labelText, deviceTime: time,
             hostTime: hostTime)
         output.observations.append(.waveform(segment))
-        output.count("waveforms")
+        output.count(.waveforms)
     }
 
     private mutating func metric(physio: UInt16, label: UInt32) -> MetricIdentity {
@@ -308,7 +356,7 @@ struct PollResultDecoder: Sendable {
 
     private mutating func decodeAlarmEntry(_ r: inout PDUReader, category: AlarmEvent.Category) throws(IntelliVuePDUError) {
         let source = try r.u16(), code = try r.u16(), type = try r.u16()
-        _ = try r.u16()  // al_state
+        let state = try r.u16()
         let objectClass = try r.u16(), objectContext = try r.u16(), objectHandle = try r.u16()
         let infoID = try r.u16()
         var info = try r.sub(Int(try r.u16()))
@@ -326,11 +374,19 @@ struct PollResultDecoder: Sendable {
         default: priority = .unknown
         }
         // The low bit of al_code says whether al_source is a physiological id (0) or an object class (1).
-        let metric: MetricIdentity? = code & 1 == 0 ? self.metric(physio: source, label: 0) : nil
-        let key = AlarmTracker.Key(category: category, source: source, code: code, objectClass: objectClass,
-                                   objectContext: objectContext, objectHandle: objectHandle)
-        alarms.add(key, .init(priority: priority, text: text, metric: metric,
-                              vendorCode: "intellivue:alert:0x" + hex(source) + ":0x" + hex(code)))
+        var metric: MetricIdentity?, instance: UInt16?
+        if code & 1 == 0 {
+            // The object that raised it is usually a numeric we poll: its label tells which source it is.
+            let label = objectClass == Nomenclature.ObjectClass.numeric
+                ? objects[ObjectContext.key(context: objectContext, handle: objectHandle)]?.label ?? 0 : 0
+            metric = self.metric(physio: source, label: label)
+            instance = label == 0 ? nil : mapping.placement(physio: source, label: label).instance
+        }
+        let key = "\(category.rawValue):0x\(hex(source)):0x\(hex(code)):0x\(hex(objectClass)):0x\(hex(objectContext)):0x\(hex(objectHandle))"
+        alarms.add(AlarmLifecycle.Present(
+            key: key, category: category, priority: priority, text: text, event: mapping.event(alertCode: code),
+            metric: metric, instance: instance, flags: AlarmTracker.flags(alertState: state, demoMode: monitorInDemoMode),
+            vendorCode: "intellivue:alert:0x" + hex(source) + ":0x" + hex(code)))
     }
 
     // MARK: demographics (only when enabled)
@@ -356,7 +412,7 @@ struct PollResultDecoder: Sendable {
                 output.observations.append(.numeric(reading))
             }
         } catch {
-            output.count("attributeErrors")
+            output.count("attributes.malformed")
         }
     }
 }
