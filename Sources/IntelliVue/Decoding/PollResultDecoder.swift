@@ -219,13 +219,13 @@ struct PollResultDecoder: Sendable {
             return
         }
         if readings.contains(where: { $0.reason?.contains("MSMT_ONGOING") == true || $0.reason?.contains("EARLY_INDICATION") == true }) {
-            output.count("nbp.in-progress-held")
+            output.count("nbp.in-progress-held", by: readings.count)
             return
         }
         let episode = ObjectContext.Episode(measuredAt: measuredAt?.instant,
                                             values: measuredAt == nil ? readings.map { "\($0.state.rawValue) \($0.value?.text ?? "-")" } : [])
         guard episode != object.lastEpisode else {
-            output.count("nbp.repeats-skipped")
+            output.count("nbp.repeats-skipped", by: readings.count)
             return
         }
         object.lastEpisode = episode
