@@ -181,7 +181,22 @@ struct CaptureReplayTests {
         #expect(checked > 0 || name == "mp70-serial-every.log")
     }
 
-    /// NBP is reported once per cuff measurement with the measurement's own time, not on every poll.
+    /// NBP is reported once per cuff measurement with the measurement's own time, not on every poll:
+    /// the demo monitor repeats its last cuff result, stamped TIME_STAMP_ABS 2014-04-30 18:00:30
+    /// (BCD `20 14 04 30 18 00 30` after attribute 0x0990, in the log's bytes), with every poll.
+    @Test func nbpOnScreenAtConnectIsReportedOnce() throws {
+        let raw = try SharedData.log("mp70-serial-demo-mode.log")
+        let stamp: [UInt8] = [0x09, 0x90, 0x00, 0x08, 0x20, 0x14, 0x04, 0x30, 0x18, 0x00, 0x30]
+        let repeats = (0...(raw.count - stamp.count)).filter { raw[$0] == 0x09 && Array(raw[$0..<$0 + stamp.count]) == stamp }.count
+        #expect(repeats > 70)
+        let run = try replayLog("mp70-serial-demo-mode.log")
+        for ref in ["MDC_PRESS_BLD_NONINV_SYS", "MDC_PRESS_BLD_NONINV_DIA", "MDC_PRESS_BLD_NONINV_MEAN"] {
+            let nbp = run.numerics.filter { $0.metric.referenceID == ref }
+            #expect(nbp.count == 1, "\(ref)")
+            #expect(nbp.first?.episodic == true && nbp.first?.deviceTime?.rfc3339 == "2014-04-30T18:00:30+00:00")
+        }
+    }
+
     @Test func nbpIsEpisodic() throws {
         let run = try replayLog("mp70-serial-everything2.log")
         let nbp = run.numerics.filter { $0.metric.referenceID == "MDC_PRESS_BLD_NONINV_SYS" }

@@ -150,6 +150,29 @@ import Testing
         #expect(zip(alertMonitorPolls, alertMonitorPolls.dropFirst()).allSatisfy { $1 - $0 >= 1 - 1e-9 })
     }
 
+    /// `DriverOutput.reset()` clears the deadline, so every call must state it again while a timer
+    /// is running (association retries, polls, keep-alive, release resends).
+    @Test func everyCallStatesItsDeadline() {
+        var h = Harness()
+        h.start(0)
+        #expect(h.run.lastDeadline != nil)
+        h.tick(1)
+        #expect(h.run.lastDeadline != nil)
+        h.monitor(Self.aare, 1.1)
+        #expect(h.run.lastDeadline != nil)
+        h.monitor(Self.mdsCreate(), 1.2)
+        #expect(h.run.lastDeadline != nil)
+        let rors = bytes("e1 00 00 02 00 02 00 2a 00 08 00 07 00 24 00 21 00 00 00 00 f1 3b 00 1a 00 00 00 00 a5 bd cd 00 ff ff ff ff ff ff ff ff 00 01 00 06 08 11 00 00 00 00")
+        for step in 1...100 {
+            if step % 7 == 0 { h.monitor(rors, 1.2 + Double(step) * 0.1) } else { h.tick(1.2 + Double(step) * 0.1) }
+            #expect(h.run.lastDeadline != nil, "step \(step)")
+        }
+        h.stop(12)
+        #expect(h.run.lastDeadline != nil)  // release resend
+        h.monitor(AssociationMessages.releaseResponse, 12.1)
+        #expect(h.run.lastDeadline == nil && h.driver.stateName == "stopped")
+    }
+
     @Test func silenceReleasesAndReassociates() {
         var h = Self.associated()
         h.run(until: 6.3)

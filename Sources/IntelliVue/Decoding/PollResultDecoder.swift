@@ -30,9 +30,15 @@ struct PollResultDecoder: Sendable {
         self.demographicsEnabled = demographicsEnabled
     }
 
+    /// A new association reports the cuff measurement on screen once again (the bridge may have
+    /// marked it stale while the link was down).
+    mutating func forgetEpisodes() {
+        for key in objects.keys { objects[key]?.lastEpisode = nil }
+    }
+
     /// Device time for a RelativeTime stamp, when the clock anchor is known.
     func deviceTime(relative: UInt32) -> DeviceTime? {
-        resolved(anchor?.time(ofRelative: relative, offsetSeconds: 0))
+        resolved(anchor?.time(ofRelative: relative))
     }
 
     /// The monitor keeps local wall-clock time: a wall-clock reading (counted as if UTC) resolved
@@ -404,9 +410,11 @@ struct PollResultDecoder: Sendable {
                 guard let name = measures[id], v.remaining >= 6 else { continue }
                 let value = IntelliVueFloat(bits: try v.u32())
                 let unitCode = try v.u16()
+                let ucum = mapping.ucum(unitCode: unitCode)
                 let reading = NumericReading(
-                    metric: .unmapped("intellivue:attribute:0x" + hex(id)), value: value.decimal,
-                    unit: mapping.ucum(unitCode: unitCode), vendorUnit: unitCode == 0 ? nil : vendorUnit(unitCode),
+                    metric: .unmapped("intellivue:attribute:0x" + hex(id)), value: value.decimal, unit: ucum,
+                    unitCode: IntelliVueMapping.mdcUnitCode(unitCode),
+                    vendorUnit: unitCode == 0 || ucum != nil ? nil : vendorUnit(unitCode),
                     state: value.decimal == nil ? .absent : .valid, reason: value.specialName.map { "value " + $0 },
                     displayLabel: name, deviceTime: replyTime, hostTime: hostTime)
                 output.observations.append(.numeric(reading))

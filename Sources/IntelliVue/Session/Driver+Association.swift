@@ -39,6 +39,7 @@ extension IntelliVueDriver {
         linked.reset()
         decoder.alarms.endAll(reason: "association with the monitor ended; its alarm state is unknown until the next alarm list",
                               hostTime: now, into: &output.observations)
+        decoder.forgetEpisodes()
         outstanding.removeAll()
         nextInvokeID = 1
         nextPollNumber = 1
