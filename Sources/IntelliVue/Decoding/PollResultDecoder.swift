@@ -127,183 +127,9 @@ struct PollResultDecoder: Sendable {
         }
     }
 
-    // MARK: numerics and waves
+    // MARK: caches shared by the object decoders
 
-    private mutating func decodeMetric(context: UInt16, handle: UInt16, attributes: PDUReader, count: Int,
-                                       relativeTime: UInt32, replyTime: DeviceTime?, hostTime: Timestamp,
-                                       into output: inout DriverOutput) {
-        let key = ObjectContext.key(context: context, handle: handle)
-        var object = objects[key] ?? ObjectContext()
-        objects[key] = nil  // hold the only reference while editing, so the cached label is not copied
-        defer { objects[key] = object }
-        var numericValue: PDUReader?, numericCompound: PDUReader?
-        var waveValue: PDUReader?, waveCompound: PDUReader?
-        var stampAbsolute: DeviceTime?, stampRelative: UInt32?
-        var r = attributes
-        do {
-            for _ in 0..<count {
-                let id = try r.u16()
-                var v = try r.sub(Int(try r.u16()))
-                switch id {
-                case Nomenclature.Attribute.idLabel: object.label = try v.u32()
-                case Nomenclature.Attribute.idLabelString:
-                    let raw = try v.raw(Int(try v.u16()))
-                    if !raw.elementsEqual(object.labelRaw) {
-                        object.labelRaw = Array(raw)
-                        object.labelText = AttributeValues.text(utf16: raw)
-                    }
-                case Nomenclature.Attribute.numericObserved: numericValue = v
-                case Nomenclature.Attribute.numericCompoundObserved: numericCompound = v
-                case Nomenclature.Attribute.sampleArrayObserved: waveValue = v
-                case Nomenclature.Attribute.sampleArrayCompoundObserved: waveCompound = v
-                case Nomenclature.Attribute.timeStampAbsolute:
-                    stampAbsolute = resolved(IntelliVueTime.absolute(try v.raw(8)))
-                case Nomenclature.Attribute.timeStampRelative: stampRelative = try v.u32()
-                case Nomenclature.Attribute.sampleArraySpec:
-                    try v.skip(2)
-                    object.wave.sampleBits = try v.u8()
-                    object.wave.significantBits = try v.u8()
-                    object.wave.flags = try v.u16()
-                case Nomenclature.Attribute.scaleSpecI16:
-                    let la = IntelliVueFloat(bits: try v.u32()), ua = IntelliVueFloat(bits: try v.u32())
-                    object.wave.setScale(lowerAbsolute: la, upperAbsolute: ua, lowerScaled: try v.u16(), upperScaled: try v.u16())
-                case Nomenclature.Attribute.timePeriodSample: object.wave.periodTicks = try v.u32()
-                case Nomenclature.Attribute.unitCode:
-                    object.wave.unitCode = try v.u16()  // OIDType in the DIM partition
-                case Nomenclature.Attribute.sampleArrayFixedValues:
-                    var list = try v.list()
-                    for _ in 0..<list.count {
-                        let fixedID = try list.body.u16(), value = try list.body.u16()
-                        if fixedID == 1 { object.wave.invalidMask = value }  // INVALID_MASK
-                    }
-                default: break
-                }
-            }
-        } catch {
-            output.count("attributes.malformed")
-            return
-        }
-        let time = stampAbsolute ?? stampRelative.flatMap { $0 == 0 ? nil : deviceTime(relative: $0) } ?? replyTime
-        do {
-            var readings: [NumericReading] = []
-            if var v = numericValue {
-                readings.append(try numeric(&v, object: object, time: time, hostTime: hostTime, into: &output))
-            }
-            if var v = numericCompound {
-                let list = try v.list()
-                var body = list.body
-                for _ in 0..<list.count { readings.append(try numeric(&body, object: object, time: time, hostTime: hostTime, into: &output)) }
-                guard body.isAtEnd else { throw IntelliVuePDUError.inconsistentLength(what: "compound numeric", at: body.offset) }
-            }
-            if !readings.isEmpty {
-                emit(readings, object: &object, measuredAt: stampAbsolute, into: &output)
-            }
-            if waveformsEnabled {
-                let waveTime = deviceTime(relative: relativeTime)
-                if var v = waveValue {
-                    try emitWave(&v, object: object, time: waveTime, hostTime: hostTime, into: &output)
-                }
-                if var v = waveCompound {
-                    let list = try v.list()
-                    var body = list.body
-                    for _ in 0..<list.count { try emitWave(&body, object: object, time: waveTime, hostTime: hostTime, into: &output) }
-                }
-            }
-        } catch {
-            output.count("attributes.malformed")
-        }
-    }
-
-    /// Appends one object's readings. An NBP object is episodic: the monitor repeats the last cuff
-    /// result in every poll, so it is reported once per measurement (its absolute time stamp, or
-    /// its values when the stamp is missing), and not while the cuff is still measuring.
-    private mutating func emit(_ readings: [NumericReading], object: inout ObjectContext, measuredAt: DeviceTime?,
-                               into output: inout DriverOutput) {
-        guard readings.contains(where: { Self.isEpisodic($0.metric.vendorCode) }) else {
-            for r in readings { output.observations.append(.numeric(r)) }
-            output.count(.numerics, by: readings.count)
-            return
-        }
-        if readings.contains(where: { $0.reason?.contains("MSMT_ONGOING") == true || $0.reason?.contains("EARLY_INDICATION") == true }) {
-            output.count("nbp.in-progress-held", by: readings.count)
-            return
-        }
-        let episode = ObjectContext.Episode(measuredAt: measuredAt?.instant,
-                                            values: measuredAt == nil ? readings.map { "\($0.state.rawValue) \($0.value?.text ?? "-")" } : [])
-        guard episode != object.lastEpisode else {
-            output.count("nbp.repeats-skipped", by: readings.count)
-            return
-        }
-        object.lastEpisode = episode
-        for var r in readings {
-            r.episodic = true
-            output.observations.append(.numeric(r))
-        }
-        output.count(.numerics, by: readings.count)
-    }
-
-    /// NBP systolic, diastolic, mean and NBP pulse: one cuff measurement each.
-    static func isEpisodic(_ vendorCode: String) -> Bool {
-        vendorCode.hasPrefix("intellivue:0x0002:0x4a05") || vendorCode.hasPrefix("intellivue:0x0002:0x4a06")
-            || vendorCode.hasPrefix("intellivue:0x0002:0x4a07") || vendorCode.hasPrefix("intellivue:0x0002:0xf0e5")
-    }
-
-    private mutating func numeric(_ v: inout PDUReader, object: ObjectContext, time: DeviceTime?, hostTime: Timestamp,
-                                  into output: inout DriverOutput) throws(IntelliVuePDUError) -> NumericReading {
-        let physio = try v.u16()
-        let stateBits = IntelliVueMeasurementState(bits: try v.u16())
-        let unitCode = try v.u16()
-        let value = IntelliVueFloat(bits: try v.u32())
-        let metric = metric(physio: physio, label: object.label)
-        if !metric.isMapped { output.count(.unmappedCodes) }
-        let place = mapping.placement(physio: physio, label: object.label)
-        let ucum = mapping.ucum(unitCode: unitCode)
-        return NumericReading(
-            metric: metric, instance: place.instance, containment: place.containment, value: value.decimal, unit: ucum,
-            unitCode: IntelliVueMapping.mdcUnitCode(unitCode),
-            vendorUnit: unitCode == 0 || ucum != nil ? nil : vendorUnit(unitCode), state: stateBits.readingState(for: value),
-            reason: reason(stateBits, value), site: place.site, source: place.source, displayLabel: object.labelText,
-            deviceTime: time, hostTime: hostTime)
-    }
-
-    private mutating func emitWave(_ v: inout PDUReader, object: ObjectContext, time: DeviceTime?, hostTime: Timestamp,
-                                   into output: inout DriverOutput) throws(IntelliVuePDUError) {
-        let physio = try v.u16()
-        let stateBits = IntelliVueMeasurementState(bits: try v.u16())
-        let raw = try v.raw(Int(try v.u16()))
-        let wave = object.wave
-        guard wave.isComplete, let scale = wave.scale, wave.sampleBits == 8 || wave.sampleBits == 16 else {
-            output.count("waves.without-context")  // observed values before their static context
-            return
-        }
-        let bytesPerSample = Int(wave.sampleBits) / 8
-        let mask = wave.sampleMask
-        let invalidMask = UInt32(wave.invalidMask) & ~mask  // only marker bits can flag invalid samples
-        var samples: [Int32?] = []
-        samples.reserveCapacity(raw.count / bytesPerSample)
-        var i = 0
-        while i + bytesPerSample <= raw.count {
-            let s = bytesPerSample == 2 ? UInt32(raw[i]) << 8 | UInt32(raw[i + 1]) : UInt32(raw[i])
-            i += bytesPerSample
-            samples.append(invalidMask != 0 && s & invalidMask == invalidMask ? nil : Int32(s & mask))
-        }
-        var reason = reason(stateBits, nil)
-        if let note = wave.scaleNote { reason = reason.map { $0 + "; " + note } ?? note }
-        let unitCode = wave.unitCode ?? 0
-        let place = mapping.placement(physio: physio, label: object.label)
-        let ucum = mapping.ucum(unitCode: unitCode)
-        let segment = WaveformSegment(
-            metric: metric(physio: physio, label: object.label), instance: place.instance, containment: place.containment,
-            unit: ucum, unitCode: IntelliVueMapping.mdcUnitCode(unitCode),
-            vendorUnit: unitCode == 0 || ucum != nil ? nil : vendorUnit(unitCode), scale: scale, offset: wave.offset,
-            samplePeriodNanoseconds: Int64(wave.periodTicks) * IntelliVueTime.nanosecondsPerTick, samples: samples,
-            state: stateBits.readingState(for: .value(0)), reason: reason, site: place.site, displayLabel: object.labelText, deviceTime: time,
-            hostTime: hostTime)
-        output.observations.append(.waveform(segment))
-        output.count(.waveforms)
-    }
-
-    private mutating func metric(physio: UInt16, label: UInt32) -> MetricIdentity {
+    mutating func metric(physio: UInt16, label: UInt32) -> MetricIdentity {
         let key = UInt64(label) << 16 | UInt64(physio)
         if let m = metricCache[key] { return m }
         let m = mapping.metric(physio: physio, label: label)
@@ -311,14 +137,14 @@ struct PollResultDecoder: Sendable {
         return m
     }
 
-    private mutating func vendorUnit(_ code: UInt16) -> String {
+    mutating func vendorUnit(_ code: UInt16) -> String {
         if let s = vendorUnitCache[code] { return s }
         let s = IntelliVueMapping.vendorUnit(code)
         vendorUnitCache[code] = s
         return s
     }
 
-    private mutating func reason(_ state: IntelliVueMeasurementState, _ value: IntelliVueFloat?) -> String? {
+    mutating func reason(_ state: IntelliVueMeasurementState, _ value: IntelliVueFloat?) -> String? {
         let special: UInt32
         switch value {
         case .none, .value: special = 0
@@ -333,94 +159,5 @@ struct PollResultDecoder: Sendable {
         let s = state.reason(for: value) ?? ""
         reasonCache[key] = s
         return s
-    }
-
-    // MARK: alarms
-
-    private mutating func decodeAlertMonitor(attributes: PDUReader, count: Int) {
-        var r = attributes
-        do {
-            for _ in 0..<count {
-                let id = try r.u16()
-                var v = try r.sub(Int(try r.u16()))
-                let category: AlarmEvent.Category
-                switch id {
-                case Nomenclature.Attribute.alarmListPatient: category = .physiological
-                case Nomenclature.Attribute.alarmListTechnical: category = .technical
-                default: continue
-                }
-                if !alarms.collecting { alarms.begin() }
-                alarms.sawList(category)
-                var list = try v.list()
-                for _ in 0..<list.count { try decodeAlarmEntry(&list.body, category: category) }
-            }
-        } catch {
-            // A malformed list would turn into false "cleared" events: drop the whole reply's lists.
-            alarms.begin()
-        }
-    }
-
-    private mutating func decodeAlarmEntry(_ r: inout PDUReader, category: AlarmEvent.Category) throws(IntelliVuePDUError) {
-        let source = try r.u16(), code = try r.u16(), type = try r.u16()
-        let state = try r.u16()
-        let objectClass = try r.u16(), objectContext = try r.u16(), objectHandle = try r.u16()
-        let infoID = try r.u16()
-        var info = try r.sub(Int(try r.u16()))
-        var text = ""
-        if infoID == Nomenclature.stringAlertInfo {
-            try info.skip(10)  // al_inst_no, al_text, priority, flags
-            text = AttributeValues.text(utf16: try info.raw(Int(try info.u16())))
-        }
-        let priority: AlarmEvent.Priority
-        switch type {
-        case 0x0400, 0x0004: priority = .high
-        case 0x0200, 0x0002: priority = .medium
-        case 0x0100, 0x0001: priority = .low
-        case 0: priority = .none
-        default: priority = .unknown
-        }
-        // The low bit of al_code says whether al_source is a physiological id (0) or an object class (1).
-        var metric: MetricIdentity?, instance: UInt16?
-        if code & 1 == 0 {
-            // The object that raised it is usually a numeric we poll: its label tells which source it is.
-            let label = objectClass == Nomenclature.ObjectClass.numeric
-                ? objects[ObjectContext.key(context: objectContext, handle: objectHandle)]?.label ?? 0 : 0
-            metric = self.metric(physio: source, label: label)
-            instance = label == 0 ? nil : mapping.placement(physio: source, label: label).instance
-        }
-        let key = "\(category.rawValue):0x\(hex(source)):0x\(hex(code)):0x\(hex(objectClass)):0x\(hex(objectContext)):0x\(hex(objectHandle))"
-        alarms.add(AlarmLifecycle.Present(
-            key: key, category: category, priority: priority, text: text, event: mapping.event(alertCode: code),
-            metric: metric, instance: instance, flags: AlarmTracker.flags(alertState: state, demoMode: monitorInDemoMode),
-            vendorCode: "intellivue:alert:0x" + hex(source) + ":0x" + hex(code)))
-    }
-
-    // MARK: demographics (only when enabled)
-
-    private mutating func decodeDemographics(attributes: PDUReader, count: Int, replyTime: DeviceTime?, hostTime: Timestamp,
-                                             into output: inout DriverOutput) {
-        // Only body measurements leave the driver; names, ids and dates of birth have no place in the feed.
-        let measures: [UInt16: String] = [0x09dc: "patient height", 0x09df: "patient weight", 0x09d8: "patient age",
-                                          0x0956: "patient body surface area"]
-        var r = attributes
-        do {
-            for _ in 0..<count {
-                let id = try r.u16()
-                var v = try r.sub(Int(try r.u16()))
-                guard let name = measures[id], v.remaining >= 6 else { continue }
-                let value = IntelliVueFloat(bits: try v.u32())
-                let unitCode = try v.u16()
-                let ucum = mapping.ucum(unitCode: unitCode)
-                let reading = NumericReading(
-                    metric: .unmapped("intellivue:attribute:0x" + hex(id)), value: value.decimal, unit: ucum,
-                    unitCode: IntelliVueMapping.mdcUnitCode(unitCode),
-                    vendorUnit: unitCode == 0 || ucum != nil ? nil : vendorUnit(unitCode),
-                    state: value.decimal == nil ? .absent : .valid, reason: value.specialName.map { "value " + $0 },
-                    displayLabel: name, deviceTime: replyTime, hostTime: hostTime)
-                output.observations.append(.numeric(reading))
-            }
-        } catch {
-            output.count("attributes.malformed")
-        }
     }
 }
