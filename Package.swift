@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "BedsideModel", targets: ["BedsideModel"]),
         .library(name: "BedsideDriver", targets: ["BedsideDriver"]),
         .library(name: "BedsideRuntime", targets: ["BedsideRuntime"]),
+        .library(name: "BedsideDriverTesting", targets: ["BedsideDriverTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -73,14 +74,20 @@ let package = Package(
         .executableTarget(name: "ProtocolTableGen"),
         .plugin(name: "ProtocolTablesPlugin", capability: .buildTool(), dependencies: ["ProtocolTableGen"]),
 
+        // Driver test harness: virtual clock, in-memory driver↔simulator link with seeded faults.
+        // Depends on the contract only, so any driver's tests can use it.
+        .target(name: "BedsideDriverTesting", dependencies: ["BedsideModel", "BedsideDriver"]),
+
         // Helpers shared by test targets (child processes with a clean signal mask, seeded randomness).
         .target(name: "BedsideTestSupport", path: "Tests/BedsideTestSupport"),
         .testTarget(name: "BedsideModelTests", dependencies: ["BedsideModel"]),
+        .testTarget(name: "BedsideDriverTests", dependencies: ["BedsideDriver", "BedsideModel"]),
         .testTarget(name: "GEDatexTests", dependencies: ["GEDatex", "BedsideDriver", "BedsideModel", "BedsideCapture", "BedsideTestSupport"]),
         .testTarget(name: "IntelliVueTests", dependencies: ["IntelliVue", "BedsideDriver", "BedsideModel", "BedsideCapture", "BedsideTestSupport"]),
         .testTarget(name: "BedsideCaptureTests", dependencies: ["BedsideCapture", "BedsideModel", "BedsideDriver", "BedsideTestSupport"]),
         .testTarget(name: "BedsideSerialTests", dependencies: ["BedsideSerial", "BedsideTestSupport"]),
-        .testTarget(name: "BedsideRuntimeTests", dependencies: ["BedsideRuntime", "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue"]),
+        .testTarget(name: "BedsideRuntimeTests", dependencies: ["BedsideRuntime", "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue", "BedsideDriverTesting"]),
+        .testTarget(name: "BedsideDriverTestingTests", dependencies: ["BedsideDriverTesting", "BedsideDriver", "BedsideModel"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -42,17 +42,3 @@ public enum CaptureError: Error, CustomStringConvertible, Equatable, Sendable {
         }
     }
 }
-
-/// Something a reader tolerated and the user should hear about.
-public enum CaptureWarning: Hashable, Sendable, CustomStringConvertible {
-    /// The file ends in an incomplete or damaged record (typically a recording cut short by a crash
-    /// or power loss); everything before `offset` was read, the `bytes` from there on were ignored.
-    case unreadableTail(path: String, offset: Int64, bytes: Int64, reason: String)
-
-    public var description: String {
-        switch self {
-        case .unreadableTail(let path, let offset, let bytes, let reason):
-            return "capture \(path): ignored the last \(bytes) bytes from offset \(offset) (\(reason)); the recording was probably cut short, everything before is intact"
-        }
-    }
-}

@@ -22,4 +22,10 @@ public enum CaptureFormatSniffer {
     public static func kind(ofFileAt path: String) throws(CaptureError) -> Kind {
         kind(ofPrefix: try FileBytes.read(path, limit: prefixLength))
     }
+
+    /// Peeks at the start of `input` and decides; nothing is consumed, so the same input (a pipe
+    /// too) is then handed to the matching reader.
+    public static func kind(of input: CaptureInput) throws(CaptureError) -> Kind {
+        kind(ofPrefix: try input.peek(prefixLength))
+    }
 }

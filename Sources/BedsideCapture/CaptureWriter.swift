@@ -86,7 +86,9 @@ public final class CaptureWriter {
         let fd = open(path, O_WRONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .io(operation: "open", path: path, errno: errno) }
         let writer = CaptureWriter(path: path, header: reader.header, options: options, fd: fd)
-        if let tail = reader.warnings.first {
+        // Only a skipped tail is cut off; damage in the middle stays as it is (it is reported on
+        // every read, and nothing valid after it may be lost).
+        if let tail = reader.warnings.last, tail.endOffset > reader.validEndOffset {
             guard ftruncate(fd, off_t(reader.validEndOffset)) == 0 else {
                 throw .io(operation: "ftruncate", path: path, errno: errno)
             }

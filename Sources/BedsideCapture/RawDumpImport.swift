@@ -27,7 +27,7 @@ public enum RawDumpImport {
         return Int64(bitsPerByte) * 1_000_000_000 / Int64(max(s.baudRate, 1))
     }
 
-    /// Builds a capture from `bytes`.
+    /// Builds a capture from `bytes` (in memory; ``RawDumpReader`` streams a file instead).
     ///
     /// - Parameters:
     ///   - settings: the line settings the dump was recorded with (for the line-rate clock and the header).
@@ -38,40 +38,95 @@ public enum RawDumpImport {
         bytes: [UInt8], settings: SerialSettings, startTime: Timestamp, driver: String? = nil,
         source: String? = nil, chunking: Chunking = .default
     ) -> Capture {
+        let reader = RawDumpReader(input: CaptureInput(bytes: bytes, name: source ?? "bytes"), settings: settings,
+                                   startTime: startTime, driver: driver, source: source, chunking: chunking)
         var chunks: [CaptureChunk] = []
-        let perByte = nanosecondsPerByte(settings)
-        switch chunking {
-        case .single:
-            if !bytes.isEmpty { chunks.append(CaptureChunk(time: startTime, direction: .rx, bytes: bytes)) }
-        case .lineRate(let requested):
-            let size = max(requested, 1)
-            chunks.reserveCapacity(bytes.count / size + 1)
-            var offset = 0
-            while offset < bytes.count {
-                let end = min(offset + size, bytes.count)
-                let time = startTime.adding(nanoseconds: Int64(end) * perByte)
-                chunks.append(CaptureChunk(time: time, direction: .rx, bytes: Array(bytes[offset..<end])))
-                offset = end
-            }
-        }
+        if case .lineRate(let size) = chunking { chunks.reserveCapacity(bytes.count / max(size, 1) + 1) }
+        // An in-memory input cannot fail to read.
+        while let chunk = try? reader.next() { chunks.append(chunk) }
+        return Capture(header: reader.header, chunks: chunks)
+    }
+
+    /// The header of an imported dump.
+    static func header(settings: SerialSettings, startTime: Timestamp, driver: String?, source: String?,
+                       chunking: Chunking) -> CaptureHeader {
         let how: String
         switch chunking {
         case .single: how = "one chunk"
         case .lineRate(let n): how = "chunks of \(max(n, 1)) bytes timed at the line rate of \(settings.summary)"
         }
-        let header = CaptureHeader(
+        return CaptureHeader(
             driver: driver, serialSettings: settings, port: source, startTime: startTime,
             note: "imported from a raw rx-only byte dump\(source.map { " (\($0))" } ?? ""); the dump has no timing, times are synthesized: \(how)")
-        return Capture(header: header, chunks: chunks)
     }
 
-    /// Reads the dump at `path` and builds a capture from it.
+    /// Reads the dump at `path` and builds a capture from it (in memory).
     public static func capture(
         contentsOf path: String, settings: SerialSettings, startTime: Timestamp, driver: String? = nil,
         chunking: Chunking = .default
     ) throws(CaptureError) -> Capture {
         capture(bytes: try FileBytes.read(path), settings: settings, startTime: startTime, driver: driver,
                 source: path, chunking: chunking)
+    }
+}
+
+/// Streams a raw rx-only dump as chunks timed at the line rate (see ``RawDumpImport``), through
+/// one bounded buffer: a dump of any size, a pipe or an endless device replays in constant memory.
+///
+/// With ``RawDumpImport/Chunking/single`` the whole input is one chunk, which is read whole: use
+/// it only for inputs known to be small.
+public final class RawDumpReader: CaptureChunkSource {
+    public let header: CaptureHeader
+    /// A raw dump has no structure to damage: nothing is ever skipped.
+    public var warnings: [CaptureWarning] { [] }
+
+    private let input: CaptureInput
+    private let chunking: RawDumpImport.Chunking
+    private let perByte: Int64
+    private let startTime: Timestamp
+    private var done = false
+
+    public init(input: CaptureInput, settings: SerialSettings, startTime: Timestamp, driver: String? = nil,
+                source: String? = nil, chunking: RawDumpImport.Chunking = .default) {
+        self.input = input
+        self.chunking = chunking
+        self.perByte = RawDumpImport.nanosecondsPerByte(settings)
+        self.startTime = startTime
+        self.header = RawDumpImport.header(settings: settings, startTime: startTime, driver: driver, source: source,
+                                           chunking: chunking)
+    }
+
+    public func next() throws(CaptureError) -> CaptureChunk? {
+        guard !done else { return nil }
+        let size: Int
+        switch chunking {
+        case .lineRate(let requested):
+            size = max(requested, 1)
+            try input.fill(atLeast: size)
+        case .single:
+            while try input.fillMore() {}
+            size = input.available
+            done = true
+        }
+        let count = min(size, input.available)
+        guard count > 0 else {
+            done = true
+            return nil
+        }
+        let bytes = Array(input.buffer[input.bufferRange(0..<count)])
+        input.consume(count)
+        // Each chunk is stamped with the time its last byte would have arrived.
+        let time: Timestamp
+        switch chunking {
+        case .lineRate:
+            // Saturates rather than traps: an endless input (/dev/zero) must not crash the replay
+            // after some 16 TB; the clock then stands still, which the replay reports as clamped.
+            let (elapsed, overflow) = input.offset.multipliedReportingOverflow(by: perByte)
+            let (nanos, overflow2) = startTime.nanosecondsSinceEpoch.addingReportingOverflow(elapsed)
+            time = Timestamp(nanosecondsSinceEpoch: overflow || overflow2 ? .max : nanos)
+        case .single: time = startTime
+        }
+        return CaptureChunk(time: time, direction: .rx, bytes: bytes)
     }
 }
 

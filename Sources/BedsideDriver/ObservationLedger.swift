@@ -15,10 +15,25 @@ import BedsideModel
 ///
 /// Pure like the drivers: it only sees times it is given, so a replay produces the same marks.
 public struct ObservationLedger: Sendable {
+    /// A value's identity: its MDC code when mapped (an integer: this runs for every numeric),
+    /// the vendor code only when unmapped.
     private struct Key: Hashable, Sendable {
-        var subdevice: String?
-        var metric: String
+        var code: UInt32
         var instance: UInt16
+        var unmappedVendorCode: String?
+        var subdevice: String?
+
+        init(_ r: NumericReading) {
+            if r.metric.isMapped, let code = r.metric.code {
+                self.code = code
+                unmappedVendorCode = nil
+            } else {
+                code = 0
+                unmappedVendorCode = r.metric.referenceID ?? r.metric.vendorCode
+            }
+            instance = r.instance
+            subdevice = r.subdevice
+        }
     }
 
     private struct Entry: Sendable {
@@ -36,6 +51,9 @@ public struct ObservationLedger: Sendable {
     private var order: [Key] = []
     private var alarms: [String: AlarmEvent] = [:]
     private var alarmOrder: [String] = []
+    /// Alarms the ledger ended itself on link loss: a later `end` of one from the driver (which
+    /// must end its alarms on link loss too) is a duplicate and is dropped.
+    private var endedByLedger: Set<String> = []
     private var pumps: [String: PumpChannelState] = [:]
     private var pumpOrder: [String] = []
     private var link: LinkEvent.Kind?
@@ -71,6 +89,10 @@ public struct ObservationLedger: Sendable {
     public mutating func absorb(_ observations: inout [Observation], now: Timestamp) {
         var i = 0
         var extra: [Observation] = []
+        var duplicates: [Int] = []
+        // Alarms the driver ends itself in this batch: a link loss in the same batch leaves them to it.
+        var endedByDriver = Set<String>()
+        for case .alarm(let a) in observations where a.phase == .end { endedByDriver.insert(a.alarmId) }
         while i < observations.count {
             switch observations[i] {
             case .numeric(var r):
@@ -81,6 +103,7 @@ public struct ObservationLedger: Sendable {
                 case .start, .update:
                     if alarms.updateValue(a, forKey: a.alarmId) == nil { alarmOrder.append(a.alarmId) }
                 case .end:
+                    if endedByLedger.remove(a.alarmId) != nil { duplicates.append(i) }
                     alarms[a.alarmId] = nil
                 }
             case .pumpChannel(let p):
@@ -92,12 +115,13 @@ public struct ObservationLedger: Sendable {
                     observations[i] = .link(l)
                 }
                 link = l.kind
-                if l.losesSight { loseSight(l, now: now, into: &extra) }
+                if l.losesSight { loseSight(l, now: now, sparing: endedByDriver, into: &extra) }
             case .waveform, .infusionEvent, .snapshot:
                 break
             }
             i += 1
         }
+        for index in duplicates.reversed() { observations.remove(at: index) }
         if !extra.isEmpty { observations.append(contentsOf: extra) }
     }
 
@@ -113,19 +137,19 @@ public struct ObservationLedger: Sendable {
     }
 
     private mutating func record(_ r: NumericReading) {
-        let key = Key(subdevice: r.subdevice, metric: r.metric.referenceID ?? r.metric.vendorCode, instance: r.instance)
+        let key = Key(r)
         if let dt = r.deviceTime, !r.episodic, r.state != .absent {
             skew = dt.instant.nanoseconds(since: r.hostTime)
         }
-        if var e = entries[key] {
-            let gap = r.hostTime.nanoseconds(since: e.lastUpdate)
-            if gap > 0, e.mark == nil, e.reading.state != .absent {
-                e.period = min(max(gap, Self.periodBounds.lowerBound), Self.periodBounds.upperBound)
+        if let index = entries.index(forKey: key) {
+            // Mutated in place through the values view: one hash per reading, no copy of the entry.
+            let gap = r.hostTime.nanoseconds(since: entries.values[index].lastUpdate)
+            if gap > 0, entries.values[index].mark == nil, entries.values[index].reading.state != .absent {
+                entries.values[index].period = min(max(gap, Self.periodBounds.lowerBound), Self.periodBounds.upperBound)
             }
-            e.reading = r
-            e.lastUpdate = r.hostTime
-            e.mark = nil
-            entries[key] = e
+            entries.values[index].reading = r
+            entries.values[index].lastUpdate = r.hostTime
+            entries.values[index].mark = nil
         } else {
             entries[key] = Entry(reading: r, lastUpdate: r.hostTime, period: nominalPeriod, mark: nil)
             order.append(key)
@@ -163,7 +187,8 @@ public struct ObservationLedger: Sendable {
         checkAt = next
     }
 
-    private mutating func loseSight(_ l: LinkEvent, now: Timestamp, into observations: inout [Observation]) {
+    private mutating func loseSight(_ l: LinkEvent, now: Timestamp, sparing endedByDriver: Set<String>,
+                                    into observations: inout [Observation]) {
         var next = checkAt
         for key in order {
             guard var e = entries[key], e.reading.state != .absent, e.mark == nil else { continue }
@@ -175,7 +200,10 @@ public struct ObservationLedger: Sendable {
         }
         checkAt = next
         for id in alarmOrder {
-            guard var a = alarms[id] else { continue }
+            guard var a = alarms[id], !endedByDriver.contains(id) else { continue }
+            // A driver that never ends its alarms would otherwise grow this set without bound.
+            if endedByLedger.count >= 1024 { endedByLedger.removeAll() }
+            endedByLedger.insert(id)
             a.phase = .end
             a.endReason = "link \(l.kind.rawValue)"
             a.hostTime = now

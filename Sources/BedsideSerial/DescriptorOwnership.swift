@@ -18,14 +18,16 @@ enum DescriptorOwnership: Sendable {
 
 enum EventLoopChannels {
     /// Wraps a non-blocking tty descriptor in a `NIOAsyncChannel`; NIO owns it from here on and
-    /// closes it when the channel closes.
-    static func make(descriptor fd: CInt, group: any EventLoopGroup) async throws
+    /// closes it when the channel closes. A `claim` is released as the channel closes.
+    static func make(descriptor fd: CInt, group: any EventLoopGroup, claim: PortClaim? = nil) async throws
         -> NIOAsyncChannel<ByteBuffer, ByteBuffer>
     {
         try await NIOPipeBootstrap(group: group)
             .takingOwnershipOfDescriptor(inputOutput: fd) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    // Added before the async channel's handlers, so it sees channelInactive first.
+                    if let claim { try channel.pipeline.syncOperations.addHandler(PortReleaseHandler(claim: claim)) }
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
     }

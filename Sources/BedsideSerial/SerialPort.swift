@@ -16,52 +16,77 @@ import NIOPosix
 ///
 /// The descriptor is opened with `O_NOCTTY` (the port never becomes the controlling terminal of
 /// the bridge, so a hang-up cannot signal it), non-blocking, close-on-exec, and by default
-/// exclusively (`TIOCEXCL`). Until ``makeAsyncChannel(group:)`` the port owns its descriptor and
-/// ``close()`` closes it; afterwards SwiftNIO owns it and closes it with the channel.
+/// exclusively: a UUCP lock file (`/var/lock/LCK..ttyUSB0`, when that directory is writable), a
+/// `flock` on the device that binds root too, and `TIOCEXCL`. Until ``makeAsyncChannel(group:)``
+/// the port owns its descriptor and ``close()`` closes it; afterwards SwiftNIO owns it and closes
+/// it with the channel. Either way all three locks are given back when the port closes.
 public final class SerialPort: Sendable {
     /// The path the port was opened by.
     public let path: String
     /// The options it was opened with.
     public let options: SerialPortOptions
     private let state: Locked<DescriptorOwnership>
+    /// The exclusive locks; `nil` when opened with `exclusive: false`.
+    private let claim: PortClaim?
 
     private static let logger = Logger(label: "bedside.serial")
 
-    private init(path: String, options: SerialPortOptions, descriptor: CInt) {
+    private init(path: String, options: SerialPortOptions, descriptor: CInt, claim: PortClaim?) {
         self.path = path
         self.options = options
         self.state = Locked(.open(descriptor))
+        self.claim = claim
     }
 
     deinit {
-        if case .open(let fd) = state.withLock({ $0 }) { _ = Glibc.close(fd) }
+        guard case .open(let fd) = state.withLock({ $0 }) else { return }
+        claim?.release()
+        _ = Glibc.close(fd)
     }
 
     /// Opens and configures the port.
     ///
     /// - Throws: ``SerialPortError/notFound(_:)``, ``SerialPortError/permissionDenied(_:)`` (names
-    ///   the `dialout` group), ``SerialPortError/busy(_:)``, ``SerialPortError/notATerminal(_:)``,
+    ///   the `dialout` group), ``SerialPortError/busy(_:holder:)`` naming the process that holds
+    ///   the port when it can be found, ``SerialPortError/notATerminal(_:)``,
     ///   ``SerialPortError/unsupportedSetting(_:)`` when the adapter does not keep the requested
     ///   settings, or ``SerialPortError/system(operation:errno:)``.
     public static func open(path: String, options: SerialPortOptions) throws(SerialPortError) -> SerialPort {
+        try open(path: path, options: options, lockDirectories: UUCPLockFile.defaultDirectories)
+    }
+
+    /// ``open(path:options:)`` with the directories searched for UUCP lock files given (tests use
+    /// a private one; `[]` takes no lock file).
+    static func open(path: String, options: SerialPortOptions, lockDirectories: [String]) throws(SerialPortError)
+        -> SerialPort
+    {
+        // The lock file is checked before the device is opened: opening raises DTR, and a device
+        // another program holds must not see that.
+        let lockFile = options.exclusive ? try UUCPLockFile.acquire(device: path, directories: lockDirectories) : nil
         // O_NONBLOCK: open must not wait for carrier detect, and the event loop needs it anyway.
         let fd = Glibc.open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { throw .fromErrno(errno, path: path, operation: "open") }
+        guard fd >= 0 else {
+            let code = errno
+            lockFile?.remove()
+            // EBUSY: another program set TIOCEXCL (and we are not root).
+            if code == EBUSY { throw .busy(path, holder: PortHolderLookup.holder(of: path)) }
+            throw .fromErrno(code, path: path, operation: "open")
+        }
+        var claim: PortClaim?
         do throws(SerialPortError) {
+            // tcgetattr first: a non-tty must be reported as such, not as an ioctl failure.
+            _ = try TerminalConfiguration.attributes(of: fd, path: path)
+            if options.exclusive { claim = try PortClaim.take(fd, path: path, lockFile: lockFile) }
             try configure(fd, path: path, options: options)
         } catch {
+            if let claim { claim.release() } else { lockFile?.remove() }
             _ = Glibc.close(fd)
             throw error
         }
-        return SerialPort(path: path, options: options, descriptor: fd)
+        return SerialPort(path: path, options: options, descriptor: fd, claim: claim)
     }
 
     private static func configure(_ fd: CInt, path: String, options: SerialPortOptions) throws(SerialPortError) {
-        // tcgetattr first: a non-tty must be reported as such, not as an ioctl failure.
-        _ = try TerminalConfiguration.attributes(of: fd, path: path)
-        if options.exclusive {
-            guard ioctl(fd, UInt(TIOCEXCL)) == 0 else { throw .fromErrno(errno, path: path, operation: "ioctl(TIOCEXCL)") }
-        }
         let effective = try TerminalConfiguration.apply(options.settings, to: fd, path: path)
         if let effective, effective != options.settings {
             logger.notice(
@@ -110,8 +135,9 @@ public final class SerialPort: Sendable {
         return s
     }
 
-    /// Closes the descriptor (releasing the exclusive lock). Does nothing once SwiftNIO owns it
-    /// (close the channel instead) or when already closed.
+    /// Closes the descriptor and gives back the exclusive locks (`TIOCEXCL`, `flock`, lock file).
+    /// Does nothing once SwiftNIO owns it (close the channel instead, which gives them back too) or
+    /// when already closed.
     public func close() {
         let fd: CInt? = state.withLock { s in
             guard case .open(let fd) = s else { return nil }
@@ -119,14 +145,15 @@ public final class SerialPort: Sendable {
             return fd
         }
         guard let fd else { return }
-        if options.exclusive { _ = ioctl(fd, UInt(TIOCNXCL)) }
+        claim?.release()
         _ = Glibc.close(fd)
     }
 
     /// Hands the fd to NIO (which then owns and closes it).
     ///
     /// Reads arrive as they come off the line (no framing); the inbound stream ends without an
-    /// error when the device hangs up. Call at most once.
+    /// error when the device hangs up. However the channel closes, the exclusive locks are given
+    /// back before its inbound stream ends or its close completes. Call at most once.
     public func makeAsyncChannel(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws
         -> NIOAsyncChannel<ByteBuffer, ByteBuffer>
     {
@@ -135,7 +162,12 @@ public final class SerialPort: Sendable {
             s = .handedToEventLoop(fd)
             return fd
         }
-        return try await EventLoopChannels.make(descriptor: fd, group: group)
+        do {
+            return try await EventLoopChannels.make(descriptor: fd, group: group, claim: claim)
+        } catch {
+            claim?.release()
+            throw error
+        }
     }
 
     private func liveDescriptor() throws(SerialPortError) -> CInt {

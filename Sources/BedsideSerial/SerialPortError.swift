@@ -9,8 +9,9 @@ public enum SerialPortError: Error, CustomStringConvertible, Equatable, Sendable
     case notFound(String)
     /// The user may not open the device (not in the `dialout` group).
     case permissionDenied(String)
-    /// Another program holds the port (exclusive open refused).
-    case busy(String)
+    /// Another program, or another open in this one, holds the port (its exclusive open or lock
+    /// refused ours). `holder` names the process when it could be found.
+    case busy(String, holder: PortHolder? = nil)
     /// The path exists but is not a terminal device, so it has no line settings.
     case notATerminal(String)
     /// A setting the port or its driver cannot apply (an unsupported baud rate, 9 data bits, …).
@@ -26,8 +27,12 @@ public enum SerialPortError: Error, CustomStringConvertible, Equatable, Sendable
             return "serial port \(path) does not exist: check the cable and adapter are plugged in and the path is right (`ls /dev/ttyUSB* /dev/ttyACM* /dev/serial/by-id/`)"
         case .permissionDenied(let path):
             return "permission denied opening \(path): add the user to the dialout group, e.g. `sudo usermod -aG dialout $USER`, then log in again"
-        case .busy(let path):
+        case .busy(let path, holder: nil):
             return "serial port \(path) is busy: it is in use by another program (find it with `lsof \(path)` or `fuser \(path)`) and stop that program first"
+        case .busy(let path, holder: let holder?) where holder.isThisProcess:
+            return "serial port \(path) is busy: this bridge (\(holder)) already has it open; give each port to one session only"
+        case .busy(let path, holder: let holder?):
+            return "serial port \(path) is busy: in use by \(holder); stop that program (e.g. `kill \(holder.pid)`) or use another port"
         case .notATerminal(let path):
             return "\(path) is not a serial port or terminal device, so it has no line settings; give the path of a tty (e.g. /dev/ttyUSB0)"
         case .unsupportedSetting(let what):

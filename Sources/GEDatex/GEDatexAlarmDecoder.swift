@@ -6,10 +6,12 @@ import BedsideModel
 /// Only the alarm *texts* are treated as solid: five display boxes, each starting with a
 /// NUL-terminated Latin-1 text of up to 80 bytes. The box stride (100 bytes after a 10-byte
 /// preamble) is the layout that fits real recordings best; the colour field's width and offset
-/// are not pinned down publicly, so priority is reported as `unknown` and the raw colour word is
-/// kept in the vendor code. Lifecycle: a text that appears is `active`; one that disappears from
-/// the next alarm record is `cleared`.
+/// are not pinned down publicly, so category and priority are reported as `unknown` and the raw
+/// colour word is kept in the vendor code. The monitor sends no alarm codes, so the text identifies
+/// the condition: ``AlarmLifecycle`` turns each complete list into start / update / end phases with
+/// a stable alarm id, and ``endAll(reason:hostTime:into:)`` closes them when the link is lost.
 struct GEDatexAlarmDecoder: Sendable {
+    var activeCount: Int { lifecycle.activeCount }
     static let preambleLength = 10
     static let boxStride = 100
     static let boxCount = 5
@@ -17,7 +19,7 @@ struct GEDatexAlarmDecoder: Sendable {
     /// Offset of the colour word inside a box, assuming 16-bit bool/enum fields (unverified).
     static let colourOffset = 82
 
-    private var active: [String: String] = [:]  // text → vendor code
+    private var lifecycle = AlarmLifecycle()
 
     mutating func decode(record: UnsafeRawBufferPointer, header: GEDatexRecordHeader, hostTime: Timestamp,
                          zone: any DeviceTimeZone, into output: inout DriverOutput) {
@@ -29,8 +31,8 @@ struct GEDatexAlarmDecoder: Sendable {
                 output.count("alarm.subrecords-out-of-bounds")
                 continue
             }
-            var current: [String: String] = [:]
-            var order: [String] = []
+            var present: [AlarmLifecycle.Present] = []
+            var seen = Set<String>()
             for box in 0..<Self.boxCount {
                 let at = start + Self.preambleLength + box * Self.boxStride
                 var text = ""
@@ -40,24 +42,19 @@ struct GEDatexAlarmDecoder: Sendable {
                     k += 1
                 }
                 let trimmed = text.trimmingCharacters()
-                guard !trimmed.isEmpty, current[trimmed] == nil else { continue }
+                guard !trimmed.isEmpty, seen.insert(trimmed).inserted else { continue }
                 let colour = record.geInt16(at + Self.colourOffset)
-                current[trimmed] = "ge:alarm.colour=\(colour)"
-                order.append(trimmed)
+                present.append(AlarmLifecycle.Present(key: "ge:alarm:\(trimmed)", category: .unknown, priority: .unknown,
+                                                      text: trimmed, vendorCode: "ge:alarm.colour=\(colour)"))
             }
-            for text in order where active[text] == nil {
-                output.observations.append(.alarm(AlarmEvent(
-                    alarmId: "ge:\(text)", phase: .start, category: .unknown, priority: .unknown, text: text, vendorCode: current[text],
-                    deviceTime: deviceTime, hostTime: hostTime)))
-            }
-            for (text, code) in active.sorted(by: { $0.key < $1.key }) where current[text] == nil {
-                output.observations.append(.alarm(AlarmEvent(
-                    alarmId: "ge:\(text)", phase: .end, category: .unknown, priority: .unknown, text: text, vendorCode: code,
-                    deviceTime: deviceTime, hostTime: hostTime)))
-            }
-            active = current
+            lifecycle.update(present: present, deviceTime: deviceTime, hostTime: hostTime, into: &output.observations)
             output.count("alarm.records")
         }
+    }
+
+    /// Ends every open alarm: the bridge can no longer see the monitor's list (`reason` says why).
+    mutating func endAll(reason: String, hostTime: Timestamp, into observations: inout [Observation]) {
+        lifecycle.endAll(reason: reason, hostTime: hostTime, into: &observations)
     }
 }
 

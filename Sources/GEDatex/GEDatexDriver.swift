@@ -11,16 +11,35 @@ import BedsideModel
 /// max(3 × interval, 15 s) of silence. ``stop(now:into:)`` sends the stop requests at every level
 /// that was used. With `transmitEnabled == false` it never transmits and only decodes.
 ///
-/// Driver options (`DriverConfiguration.options`):
-/// - `waves=ecg1,pleth,co2` — waveform names or ids to request (`none` for none);
-/// - `classes=basic,ext1,ext2,ext3` — PHDB classes to request;
-/// - `alarms=on` — also request alarm status (layout unverified; see the protocol README).
+/// Driver options (declared in ``descriptor``, checked by ``DriverOptionSpec/validate(_:for:)``):
+/// ``wavesOption``, ``classesOption``, ``alarmsOption``.
+///
+/// Every record is checked structurally (``GEDatexRecordCheck``, ``GEDatexClockGuard``) before a
+/// value is read, because the protocol's 8-bit checksum lets some damaged records through.
 public struct GEDatexDriver: DeviceDriver {
+    /// `waves=ecg1,pleth,co2`: the waveforms to request, by name (`none` for none). Dropped from the
+    /// end of the list when over the interface's 600 samples/s budget.
+    public static let wavesOption = DriverOptionSpec(
+        name: "waves", kind: .list(GEDatexTables.shared.waves.compactMap { $0?.name.lowercased() } + ["none"]),
+        help: "waveforms to request, by name (none for none); kept within 600 samples/s", defaultValue: "ecg1,pleth,co2")
+    /// `classes=basic,ext1,ext2,ext3`: the PHDB classes to request.
+    public static let classesOption = DriverOptionSpec(
+        name: "classes", kind: .list(GEDatexClass.allCases.map(\.name)),
+        help: "PHDB classes of displayed values to request", defaultValue: "basic,ext1,ext2,ext3")
+    /// `alarms=on`: also request the alarm display texts (layout partly unverified; see the protocol README).
+    public static let alarmsOption = DriverOptionSpec(
+        name: "alarms", kind: .flag,
+        help: "also request alarm status (texts only; priority unknown)", defaultValue: "off")
+
     public static let descriptor = DriverDescriptor(
         name: "ge-datex",
         vendor: "GE Healthcare (Datex-Ohmeda)",
         summary: "GE Datex-Ohmeda S/5, AS/3, CARESCAPE B450/B650 computer interface (DRI): numerics, waveforms",
-        defaultSerialSettings: SerialSettings(baudRate: 19200, dataBits: 8, parity: .even, stopBits: 1, flowControl: .rtsCts)
+        defaultSerialSettings: SerialSettings(baudRate: 19200, dataBits: 8, parity: .even, stopBits: 1, flowControl: .rtsCts),
+        options: [wavesOption, classesOption, alarmsOption],
+        // Displayed values come every requested interval (default 5 s).
+        nominalUpdatePeriodNanoseconds: Int64(defaultIntervalSeconds) * 1_000_000_000,
+        deviceRanges: GEDatexTables.shared.deviceRanges
     )
 
     /// Default update interval when the configuration does not choose one.
@@ -37,6 +56,7 @@ public struct GEDatexDriver: DeviceDriver {
     private var alarms = GEDatexAlarmDecoder()
     private var session: GEDatexSession
     private var lastCounters = GEDatexFrameDecoder.Counters()
+    private var clock = GEDatexClockGuard()
 
     public init(configuration: DriverConfiguration) {
         self.configuration = configuration
@@ -49,32 +69,17 @@ public struct GEDatexDriver: DeviceDriver {
     /// The session plan a configuration leads to (interval, classes, waveforms within budget).
     static func plan(for configuration: DriverConfiguration, tables: GEDatexTables) -> GEDatexSessionPlan {
         let interval = max(1, min(configuration.updateIntervalSeconds ?? defaultIntervalSeconds, Int(Int16.max)))
-        var classes = GEDatexClassSet.all
-        if let text = configuration.options["classes"] {
-            classes = []
-            for name in text.split(separator: ",") {
-                switch name.trimmingCharacters() {
-                case "basic": classes.insert(.basic)
-                case "ext1": classes.insert(.ext1)
-                case "ext2": classes.insert(.ext2)
-                case "ext3": classes.insert(.ext3)
-                default: break
-                }
-            }
-            if classes.isEmpty { classes = .all }
+        var classes = GEDatexClassSet()
+        for name in configuration.list(classesOption) ?? [] {
+            if let c = GEDatexClass(name: name) { classes.insert(GEDatexClassSet(rawValue: 1 << UInt8(c.rawValue))) }
         }
+        if classes.isEmpty { classes = .all }
         var waveIDs: [UInt8] = []
         if configuration.waveformsEnabled {
-            if let text = configuration.options["waves"] {
-                for name in text.split(separator: ",") {
-                    let n = name.trimmingCharacters().uppercased()
-                    if let id = UInt8(n) ?? tables.waves.first(where: { $0?.name == n })??.id,
-                       tables.waves[Int(id)] != nil, !waveIDs.contains(id) {
-                        waveIDs.append(id)
-                    }
+            for name in configuration.list(wavesOption) ?? [] {
+                if let id = tables.waves.first(where: { $0?.name.lowercased() == name })??.id, !waveIDs.contains(id) {
+                    waveIDs.append(id)
                 }
-            } else {
-                waveIDs = defaultWaveIDs
             }
             // Keep within the sample budget, dropping from the end of the list.
             while waveIDs.reduce(0, { $0 + (tables.waves[Int($1)]?.sampleRateHz ?? 0) }) > maximumSamplesPerSecond {
@@ -82,12 +87,28 @@ public struct GEDatexDriver: DeviceDriver {
             }
         }
         return GEDatexSessionPlan(transmit: configuration.transmitEnabled, intervalSeconds: interval, classes: classes,
-                                  waveIDs: waveIDs, alarms: configuration.options["alarms"] == "on")
+                                  waveIDs: waveIDs, alarms: configuration.flag(alarmsOption))
     }
 
     public mutating func start(now: Timestamp, into output: inout DriverOutput) {
         session.start(now: now, into: &output)
-        output.nextDeadline = session.nextDeadline
+        stateDeadline(&output)
+    }
+
+    /// Every call states the session's deadline afresh (``DriverOutput/reset()`` cleared it).
+    private func stateDeadline(_ output: inout DriverOutput) {
+        if let d = session.nextDeadline { output.wake(at: d) }
+    }
+
+    /// When the session just lost sight of the monitor (silent, stopped), its open alarms end
+    /// first, so the link event that follows finds none left to end.
+    private mutating func endAlarmsIfSightLost(from index: Int, now: Timestamp, into output: inout DriverOutput) {
+        guard alarms.activeCount > 0, index < output.observations.count,
+              let at = output.observations[index...].firstIndex(where: { if case .link(let l) = $0 { l.losesSight } else { false } }),
+              case .link(let l) = output.observations[at] else { return }
+        var ends: [Observation] = []
+        alarms.endAll(reason: "link \(l.kind.rawValue): the monitor's alarm list can no longer be seen", hostTime: now, into: &ends)
+        output.observations.insert(contentsOf: ends, at: at)
     }
 
     public mutating func receive(_ bytes: UnsafeRawBufferPointer, now: Timestamp, into output: inout DriverOutput) {
@@ -95,39 +116,44 @@ public struct GEDatexDriver: DeviceDriver {
         while let outcome = framer.next(in: bytes, from: &index) {
             switch outcome {
             case .frame:
-                output.count("frames.ok")
                 let frame = framer.frameBytes
                 frame.withUnsafeBytes { all in
                     handleRecord(UnsafeRawBufferPointer(rebasing: all[0..<(all.count - 1)]), now: now, into: &output)
                 }
             case .checksumError:
-                output.count("frames.checksum-error")
+                output.count(.checksumErrors)
                 session.badFrame(now: now, into: &output)
             case .lengthError:
-                output.count("frames.length-error")
+                output.count(.lengthErrors)
                 session.badFrame(now: now, into: &output)
             case .unknownMainType:
-                output.count("frames.unknown-maintype")
+                output.count(.malformedFrames)
+                output.count("records.unknown-maintype")
                 session.badFrame(now: now, into: &output)
             case .oversize:
+                output.count(.lengthErrors)
                 output.count("frames.oversize")
                 session.badFrame(now: now, into: &output)
             }
         }
         let discarded = framer.counters.bytesDiscarded - lastCounters.bytesDiscarded
-        if discarded > 0 { output.count("bytes.discarded", by: discarded) }
+        if discarded > 0 { output.count(.bytesDiscarded, by: discarded) }
         lastCounters = framer.counters
-        output.nextDeadline = session.nextDeadline
+        stateDeadline(&output)
     }
 
     public mutating func tick(now: Timestamp, into output: inout DriverOutput) {
+        let index = output.observations.count
         session.tick(now: now, into: &output)
-        output.nextDeadline = session.nextDeadline
+        endAlarmsIfSightLost(from: index, now: now, into: &output)
+        stateDeadline(&output)
     }
 
     public mutating func stop(now: Timestamp, into output: inout DriverOutput) {
+        let index = output.observations.count
         session.stop(now: now, into: &output)
-        output.nextDeadline = nil
+        endAlarmsIfSightLost(from: index, now: now, into: &output)
+        // Nothing more to wait for: no deadline.
     }
 
     /// Frame-level totals since the driver was created.
@@ -135,10 +161,34 @@ public struct GEDatexDriver: DeviceDriver {
 
     private mutating func handleRecord(_ record: UnsafeRawBufferPointer, now: Timestamp, into output: inout DriverOutput) {
         guard let header = GEDatexRecordHeader(record: record), let mainType = header.mainType else { return }
+        if let failure = GEDatexRecordCheck.check(record, header: header, mainType: mainType) {
+            output.count(.malformedFrames)
+            output.count(failure.counter)
+            session.badFrame(now: now, into: &output)
+            return
+        }
+        if mainType != .network, mainType != .anaesthesiaRecord,
+           !clock.accept(time: header.time, crossChecked: mainType == .physiological) {
+            output.count(.malformedFrames)
+            output.count("records.time-jump")
+            session.badFrame(now: now, into: &output)
+            return
+        }
+        output.count(.framesAccepted)
         let offset = configuration.deviceTimeZone
         switch mainType {
         case .physiological:
+            let before = output.observations.count
             phdb.decode(record: record, header: header, hostTime: now, zone: offset, into: &output)
+            var numerics = 0
+            var unmapped = 0
+            for o in output.observations[before...] {
+                guard case .numeric(let r) = o else { continue }
+                numerics += 1
+                if !r.metric.isMapped { unmapped += 1 }
+            }
+            if numerics > 0 { output.count(.numerics, by: numerics) }
+            if unmapped > 0 { output.count(.unmappedCodes, by: unmapped) }
         case .waveform:
             if configuration.waveformsEnabled {
                 waves.decode(record: record, header: header, context: phdb, hostTime: now, zone: offset,
@@ -153,11 +203,3 @@ public struct GEDatexDriver: DeviceDriver {
     }
 }
 
-extension Substring {
-    fileprivate func trimmingCharacters() -> String {
-        var s = self
-        while let f = s.first, f == " " { s.removeFirst() }
-        while let l = s.last, l == " " { s.removeLast() }
-        return String(s).lowercased()
-    }
-}

@@ -22,9 +22,11 @@ struct GEDatexPHDBDecoder: Sendable {
     private let co2Sources: GEDatexLabelMap
     private let spo2Slots: GEDatexLabelMap
     private let agents: GEDatexLabelMap
-    /// Metric and label per field per label code 0..<32, resolved once: `[class][field][code]`
+    /// Metric and label text per field per label code 0..<32, resolved once: `[class][field][code]`
     /// (empty for fields whose metric does not depend on a label).
     private var resolved: [[[(MetricIdentity, String?)]]] = []
+    /// Device time of the latest NIBP measurement from an auxiliary subrecord (type 4), if any came.
+    private var auxNIBPTime: UInt32?
     /// Per field: the reason and host time of the absent reading last forwarded, `nil` when the last
     /// one was not absent.
     private var absentMemo: [[(reason: String?, forwarded: Timestamp)?]] = []
@@ -32,8 +34,6 @@ struct GEDatexPHDBDecoder: Sendable {
     /// record) learns within a minute that the field is still absent.
     static let absentRefreshNanoseconds: Int64 = 60_000_000_000
     private static let resolvedCodes = 32
-    /// NIBP label text per value of label bits 0–4.
-    private static let nibpLabels: [String?] = (0..<32).map { nibpLabel(UInt16($0)) }
 
     init(tables: GEDatexTables) {
         self.tables = tables
@@ -61,9 +61,17 @@ struct GEDatexPHDBDecoder: Sendable {
     mutating func decode(record: UnsafeRawBufferPointer, header: GEDatexRecordHeader, hostTime: Timestamp,
                          zone: any DeviceTimeZone, into output: inout DriverOutput) -> Int {
         var decoded = 0
+        auxNIBPTime = nil
+        for descriptor in header.subrecords where descriptor.type == GEDatexWire.phdbAuxType {
+            // The aux subrecord starts with `u32 nibp_time` (monitors.md A.11): when the cuff measured.
+            let start = GEDatexWire.headerLength + descriptor.offset
+            guard descriptor.offset >= 0, start + GEDatexWire.phdbAuxLength <= record.count else { continue }
+            let t = record.geUInt32(start)
+            if t != 0 { auxNIBPTime = t }
+        }
         for descriptor in header.subrecords {
             guard descriptor.type == 1 else {
-                output.count("phdb.subrecords-ignored")  // trends (2, 3) and aux (4) are not requested
+                if descriptor.type != GEDatexWire.phdbAuxType { output.count("phdb.subrecords-ignored") }  // trends (2, 3)
                 continue
             }
             let start = GEDatexWire.headerLength + descriptor.offset
@@ -78,16 +86,18 @@ struct GEDatexPHDBDecoder: Sendable {
                 continue
             }
             let time = sub.geUInt32(0)
+            // r_time and the subrecord time are the monitor's local wall clock (no zone on the wire).
             let deviceTime = zone.resolve(localSeconds: Int64(time != 0 ? time : header.time))
             let body = UnsafeRawBufferPointer(rebasing: sub[4..<(4 + GEDatexWire.phdbClassBodyLength)])
-            decodeClass(cls, body: body, deviceTime: deviceTime, hostTime: hostTime, into: &output)
+            let nibpTime = auxNIBPTime.map { zone.resolve(localSeconds: Int64($0)) }
+            decodeClass(cls, body: body, deviceTime: deviceTime, nibpTime: nibpTime, hostTime: hostTime, into: &output)
             decoded += 1
         }
         return decoded
     }
 
     private mutating func decodeClass(_ cls: GEDatexClass, body: UnsafeRawBufferPointer, deviceTime: DeviceTime,
-                                      hostTime: Timestamp, into output: inout DriverOutput) {
+                                      nibpTime: DeviceTime?, hostTime: Timestamp, into output: inout DriverOutput) {
         var nibpReadings: [NumericReading] = []
         var nibpRaw: [Int16] = []
         var nibpHeader: GEDatexGroupHeader?
@@ -132,8 +142,11 @@ struct GEDatexPHDBDecoder: Sendable {
             let value: DecimalValue? = (state == .absent || GEDatexControlCode.isControl(raw))
                 ? nil : DecimalValue(raw: Int(raw), exponent: specs[index].exponent)
             let (metric, label) = resolve(rule: rule, index: index, cls: c, header: groupHeader)
-            let reading = NumericReading(metric: metric, value: value, unit: specs[index].unit, state: state, reason: reason,
-                                         displayLabel: label, deviceTime: deviceTime, hostTime: hostTime)
+            var reading = NumericReading(metric: metric, instance: specs[index].instance,
+                                         containment: specs[index].containment, value: value, unit: specs[index].unit,
+                                         unitCode: specs[index].unitCode, state: state, reason: reason,
+                                         displayLabel: specs[index].displayLabel, deviceTime: deviceTime, hostTime: hostTime)
+            Self.place(label, of: rule, in: &reading)
             if isNIBP {
                 nibpReadings.append(reading)
                 nibpRaw.append(raw)
@@ -143,12 +156,40 @@ struct GEDatexPHDBDecoder: Sendable {
             }
         }
         if let h = nibpHeader, nibpRaw.count == 4 {
-            if nibp.shouldForward(header: h, sys: nibpRaw[0], dia: nibpRaw[1], mean: nibpRaw[2], rate: nibpRaw[3]) {
-                for r in nibpReadings { output.observations.append(.numeric(r)) }
-                output.count("nibp.results")
-            } else {
+            switch nibp.step(header: h, sys: nibpRaw[0], dia: nibpRaw[1], mean: nibpRaw[2], rate: nibpRaw[3]) {
+            case .suppress:
                 output.count("nibp.repeats-suppressed")
+            case let verdict:
+                // An episodic value carries when it was measured: the aux subrecord's time when the
+                // monitor sent one, else this record's time for a result that just appeared. A result
+                // already on screen when the bridge connected has no known measurement time.
+                let measured: DeviceTime? = nibpTime ?? (verdict == .newResult ? deviceTime : nil)
+                for var r in nibpReadings {
+                    r.episodic = true
+                    // "No result" is a statement about now: it keeps the record's time.
+                    if r.value != nil { r.deviceTime = measured }
+                    r.mode = Self.nibpMode(h.label)
+                    r.site = Self.nibpCuff(h.label)
+                    if verdict == .alreadyOnScreen, measured == nil, r.state == .stale {
+                        r.reason = (r.reason.map { $0 + "; " } ?? "") + "measured before the bridge connected; measurement time not sent"
+                    }
+                    output.observations.append(.numeric(r))
+                }
+                output.count("nibp.results")
             }
+        }
+    }
+
+    /// Puts a label-rule's text where it belongs: the selected HR source and the RR source say
+    /// where the value comes from; pressure and temperature labels name the site; lead, slot and
+    /// agent names are what the monitor shows for the value.
+    private static func place(_ text: String?, of rule: GEDatexFieldSpec.Rule, in reading: inout NumericReading) {
+        guard let text else { return }
+        switch rule {
+        case .hrSource, .co2RespirationSource: reading.source = text
+        case .pressureSite, .temperatureSite: reading.site = text
+        case .ecgLead, .spo2Slot, .agent: reading.displayLabel = text
+        case .fixed, .staleLabelBit, .nibp: break
         }
     }
 
@@ -167,8 +208,7 @@ struct GEDatexPHDBDecoder: Sendable {
                          header: GEDatexGroupHeader) -> (MetricIdentity, String?) {
         let code: Int
         switch rule {
-        case .fixed, .staleLabelBit: return (tables.fields[cls][index].metric, tables.fields[cls][index].label)
-        case .nibp: return (tables.fields[cls][index].metric, Self.nibpLabels[Int(header.label & 0x1F)])
+        case .fixed, .staleLabelBit, .nibp: return (tables.fields[cls][index].metric, nil)
         case .hrSource: code = header.heartRateSource
         case .ecgLead(let channel): code = header.ecgLead(channel: channel)
         case .pressureSite, .temperatureSite, .agent: code = Int(header.label)
@@ -182,7 +222,7 @@ struct GEDatexPHDBDecoder: Sendable {
     private func resolveSlow(_ spec: GEDatexFieldSpec, code: Int) -> (MetricIdentity, String?) {
         switch spec.rule {
         case .fixed, .staleLabelBit, .nibp:
-            return (spec.metric, spec.label)
+            return (spec.metric, nil)
         case .hrSource:
             let e = hrSources.entry(code)
             return (metric(e, spec), Self.labelText(e, code: code))
@@ -207,17 +247,20 @@ struct GEDatexPHDBDecoder: Sendable {
         }
     }
 
-    /// NIBP label as text: cuff size and mode (label bits 0–4).
-    static func nibpLabel(_ label: UInt16) -> String? {
-        var parts: [String] = []
+    /// NIBP cuff mode from label bits 3 (AUTO) and 4 (STAT); neither set is a manual measurement.
+    static func nibpMode(_ label: UInt16) -> String {
+        if label & 0x10 != 0 { return "stat" }
+        if label & 0x08 != 0 { return "auto" }
+        return "manual"
+    }
+
+    /// NIBP cuff from label bits 0–2 (1 infant, 3 adult; other codes named by number).
+    static func nibpCuff(_ label: UInt16) -> String? {
         switch label & 0x7 {
-        case 1: parts.append("infant cuff")
-        case 3: parts.append("adult cuff")
-        case 0: break
-        case let c: parts.append("cuff \(c)")
+        case 0: nil
+        case 1: "infant cuff"
+        case 3: "adult cuff"
+        case let c: "cuff \(c)"
         }
-        if label & 0x08 != 0 { parts.append("AUTO") }
-        if label & 0x10 != 0 { parts.append("STAT") }
-        return parts.isEmpty ? nil : parts.joined(separator: ", ")
     }
 }

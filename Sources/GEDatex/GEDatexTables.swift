@@ -64,8 +64,17 @@ struct GEDatexFieldSpec: Sendable {
     let header: Int
     let exponent: Int8
     let unit: String?
+    /// MDC unit code of ``unit``, when our notes list one.
+    let unitCode: UInt32?
     let rule: Rule
-    let label: String?
+    /// Channel name the monitor shows for this field, when the table gives one (`SpO2-2`, `CPP2`).
+    let displayLabel: String?
+    /// Which of several sources of the same metric this field is (P1–P8, T1–T6, SpO2 module 1/2).
+    let instance: UInt16
+    /// Place in the monitor's object tree (`1.vmd.channel.metric`), fixed by the table.
+    let containment: Containment
+    /// Values the field can physically hold (`range` column), if stated.
+    let range: DeviceRanges.Range?
     let groupKind: GEDatexGroupKind
     /// Invasive pressure channel number (1…8) for `pN` groups, else 0.
     let pressureChannel: Int
@@ -106,7 +115,12 @@ struct GEDatexWaveSpec: Sendable {
     let sampleRateHz: Int
     let exponent: Int8
     let unit: String?
+    let unitCode: UInt32?
+    /// Said instead of a unit when the raw unit is not documented.
+    let vendorUnit: String?
     let rule: Rule
+    let instance: UInt16
+    let containment: Containment
     let vendorCode: String
     let metric: MetricIdentity
     var samplePeriodNanoseconds: Int64 { 1_000_000_000 / Int64(sampleRateHz) }
@@ -149,6 +163,32 @@ struct GEDatexTables: Sendable {
             return MetricIdentity(referenceID: ref, code: code, vendorCode: vendorCode)
         }
 
+        func optionalCode(_ row: MappingTable.Row, _ column: String, _ table: String) throws -> UInt32? {
+            guard let text = row[column] else { return nil }
+            guard let v = UInt32(text) else { throw LoadError(description: "\(table) line \(row.line): bad \(column) '\(text)'") }
+            return v
+        }
+        // Metric ordinals are counted per (VMD, channel) in table order, numerics first, so the
+        // same field always gets the same OBX-4 path.
+        var nextOrdinal: [Int: UInt16] = [:]
+        func containment(_ row: MappingTable.Row, _ table: String) throws -> Containment {
+            guard let vmd = row["vmd"].flatMap(UInt16.init), let channel = row["channel"].flatMap(UInt16.init),
+                  vmd >= 1, channel >= 1 else {
+                throw LoadError(description: "\(table) line \(row.line): vmd and channel must be whole numbers ≥ 1")
+            }
+            let key = Int(vmd) << 16 | Int(channel)
+            let ordinal = nextOrdinal[key, default: 1]
+            nextOrdinal[key] = ordinal + 1
+            return Containment(vmd: vmd, channel: channel, metric: ordinal,
+                               vmdCode: try optionalCode(row, "vmd_code", table), channelCode: try optionalCode(row, "chan_code", table))
+        }
+        func instance(_ row: MappingTable.Row, _ table: String) throws -> UInt16 {
+            guard let v = row["instance"].flatMap(UInt16.init), v >= 1 else {
+                throw LoadError(description: "\(table) line \(row.line): instance must be a whole number ≥ 1")
+            }
+            return v
+        }
+
         // labels.tsv
         let labelTable = try table("labels.tsv", ["rule", "code", "label", "component", "mdc_refid", "mdc_code"])
         var labels: [String: GEDatexLabelMap] = [:]
@@ -170,7 +210,8 @@ struct GEDatexTables: Sendable {
 
         // numerics.tsv
         let numerics = try table("numerics.tsv", ["class", "group", "field", "offset", "header", "exponent", "unit",
-                                                  "rule", "component", "label", "mdc_refid", "mdc_code"])
+                                                  "unit_code", "rule", "component", "instance", "vmd", "vmd_code",
+                                                  "channel", "chan_code", "display_label", "range", "mdc_refid", "mdc_code"])
         var fields = Array(repeating: [GEDatexFieldSpec](), count: GEDatexClass.allCases.count)
         for row in numerics.rows {
             guard let className = row["class"], let cls = GEDatexClass(name: className), let group = row["group"],
@@ -201,17 +242,24 @@ struct GEDatexTables: Sendable {
             case let other: throw LoadError(description: "numerics.tsv line \(row.line): unknown rule '\(other)'")
             }
             let vendorCode = "ge:\(cls.name).\(group).\(field)"
+            var range: DeviceRanges.Range?
+            if let text = row["range"] {
+                range = try Self.range(text, exponent: exponent, line: row.line)
+            }
             fields[cls.rawValue].append(GEDatexFieldSpec(
                 phdbClass: cls, group: group, field: field, offset: offset, header: header, exponent: exponent,
-                unit: row["unit"], rule: rule, label: row["label"], groupKind: GEDatexGroupKind(group: group),
+                unit: row["unit"], unitCode: try optionalCode(row, "unit_code", "numerics.tsv"), rule: rule,
+                displayLabel: row["display_label"], instance: try instance(row, "numerics.tsv"),
+                containment: try containment(row, "numerics.tsv"), range: range, groupKind: GEDatexGroupKind(group: group),
                 pressureChannel: group.hasPrefix("p") ? Int(group.dropFirst()) ?? 0 : 0,
                 vendorCode: vendorCode, metric: try metric(row, vendorCode: vendorCode)))
         }
         self.fields = fields.map { $0.sorted { $0.offset < $1.offset } }
 
         // waveforms.tsv
-        let waveTable = try table("waveforms.tsv", ["wave_id", "name", "sample_rate_hz", "exponent", "unit", "rule",
-                                                     "mdc_refid", "mdc_code"])
+        let waveTable = try table("waveforms.tsv", ["wave_id", "name", "sample_rate_hz", "exponent", "unit", "unit_code",
+                                                     "vendor_unit", "rule", "instance", "vmd", "vmd_code", "channel",
+                                                     "chan_code", "mdc_refid", "mdc_code"])
         var waves = [GEDatexWaveSpec?](repeating: nil, count: 256)
         for row in waveTable.rows {
             guard let id = row["wave_id"].flatMap(UInt8.init), let name = row["name"],
@@ -230,11 +278,39 @@ struct GEDatexTables: Sendable {
                 throw LoadError(description: "waveforms.tsv line \(row.line): unknown rule '\(ruleText)'")
             }
             let vendorCode = "ge:wave.\(name.lowercased())"
-            waves[Int(id)] = GEDatexWaveSpec(id: id, name: name, sampleRateHz: rate, exponent: exponent, unit: row["unit"],
-                                             rule: rule, vendorCode: vendorCode, metric: try metric(row, vendorCode: vendorCode))
+            waves[Int(id)] = GEDatexWaveSpec(
+                id: id, name: name, sampleRateHz: rate, exponent: exponent, unit: row["unit"],
+                unitCode: try optionalCode(row, "unit_code", "waveforms.tsv"), vendorUnit: row["vendor_unit"], rule: rule,
+                instance: try instance(row, "waveforms.tsv"), containment: try containment(row, "waveforms.tsv"),
+                vendorCode: vendorCode, metric: try metric(row, vendorCode: vendorCode))
         }
         self.waves = waves
     }
 
     func labelMap(_ rule: String) -> GEDatexLabelMap { labels[rule] ?? GEDatexLabelMap() }
+
+    /// The `range` column: `lo..hi` in the field's unit, or `lo..` for "no upper bound beyond what
+    /// the 16-bit field can carry" (32 767 × the field's scale).
+    static func range(_ text: String, exponent: Int8, line: Int) throws -> DeviceRanges.Range {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[1].isEmpty, let lower = Int(parts[0]) else {
+            throw LoadError(description: "numerics.tsv line \(line): range '\(text)' is not lo..hi or lo..")
+        }
+        let upper: DecimalValue
+        if parts[2].isEmpty {
+            upper = DecimalValue(raw: Int(Int16.max), exponent: exponent)
+        } else if let hi = Int(parts[2]) {
+            upper = DecimalValue(mantissa: Int64(hi))
+        } else {
+            throw LoadError(description: "numerics.tsv line \(line): range '\(text)' is not lo..hi or lo..")
+        }
+        return DeviceRanges.Range(DecimalValue(mantissa: Int64(lower)), upper)
+    }
+
+    /// Every stated field range, by vendor code, for the driver's descriptor.
+    var deviceRanges: DeviceRanges {
+        var byVendorCode: [String: DeviceRanges.Range] = [:]
+        for specs in fields { for s in specs { if let r = s.range { byVendorCode[s.vendorCode] = r } } }
+        return DeviceRanges(byVendorCode: byVendorCode)
+    }
 }

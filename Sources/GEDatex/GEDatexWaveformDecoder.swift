@@ -63,11 +63,15 @@ struct GEDatexWaveformDecoder: Sendable {
                 reason = GEDatexControlCode.reason(for: code) + (valid == 0 ? "" : " (some samples)")
             }
             let (metric, label) = resolve(spec, context: context)
-            output.observations.append(.waveform(WaveformSegment(
-                metric: metric, unit: spec.unit, scale: DecimalValue(mantissa: 1, exponent: spec.exponent),
+            var segment = WaveformSegment(
+                metric: metric, instance: spec.instance, containment: spec.containment, unit: spec.unit,
+                unitCode: spec.unitCode, vendorUnit: spec.vendorUnit, scale: DecimalValue(mantissa: 1, exponent: spec.exponent),
                 samplePeriodNanoseconds: spec.samplePeriodNanoseconds, samples: samples, state: state, reason: reason,
-                displayLabel: label, deviceTime: deviceTime, hostTime: hostTime)))
-            output.count("wave.segments")
+                deviceTime: deviceTime, hostTime: hostTime)
+            // A pressure wave's label names its site; an ECG wave's label is the lead shown.
+            if case .pressure = spec.rule { segment.site = label } else { segment.displayLabel = label }
+            output.observations.append(.waveform(segment))
+            output.count(.waveforms)
         }
     }
 

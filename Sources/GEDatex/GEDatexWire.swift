@@ -20,6 +20,10 @@ public enum GEDatexWire {
     public static let subrecordListEnd: UInt8 = 0xFF
     /// Size of one PHDB subrecord: `u32 time` + 270-byte class body + marker + reserved + `cl_drilvl_subt`.
     public static let phdbSubrecordLength = 278
+    /// PHDB subrecord type of the auxiliary subrecord (NIBP/CO/PCWP measurement times, BSA).
+    public static let phdbAuxType: UInt8 = 4
+    /// Size of the auxiliary subrecord: `u32 nibp_time, i16, u32 co_time, u32 pcwp_time, i16 bsa`, 98 reserved.
+    public static let phdbAuxLength = 114
     /// Size of the class body inside a PHDB subrecord.
     public static let phdbClassBodyLength = 270
     /// Values at or below this are control codes, not measurements.

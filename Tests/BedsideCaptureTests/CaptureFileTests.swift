@@ -104,7 +104,8 @@ import Testing
             let result = try CaptureReader.readAll(path: cutPath)
             #expect(result.capture.chunks == Array(chunks[..<4]), "cut at \(cut)")
             if cut > lastStart {
-                #expect(result.warnings == [.unreadableTail(path: cutPath, offset: Int64(lastStart), bytes: Int64(cut - lastStart), reason: "incomplete last record")])
+                #expect(result.warnings == [CaptureWarning(path: cutPath, offset: Int64(lastStart), bytes: Int64(cut - lastStart),
+                                                           cause: .cutShort, reason: "the file ends inside a record")])
             } else {
                 #expect(result.warnings.isEmpty)
             }
@@ -117,6 +118,7 @@ import Testing
         #expect(zeroed.capture.chunks == chunks)
         #expect(zeroed.warnings.count == 1)
         #expect(zeroed.warnings.first?.description.contains("4096 bytes") == true)
+        #expect(zeroed.warnings.first?.cause == .cutShort)
 
         // Appending to a torn file cuts the torn record first, then continues.
         let tornPath = dir.file("torn.bbcap")
@@ -131,7 +133,7 @@ import Testing
         #expect(repaired.capture.chunks == Array(chunks[..<4]) + [extra])
     }
 
-    @Test func aDamagedRecordIsNeverReturned() throws {
+    @Test func aDamagedRecordIsNeverReturnedAndTheRecordsAfterItAre() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let path = dir.file("d.bbcap")
@@ -145,9 +147,10 @@ import Testing
         bytes[secondPayload + 2] ^= 0x01  // one bit flipped in the second record's payload
         writeFile(path, bytes)
         let result = try CaptureReader.readAll(path: path)
-        #expect(result.capture.chunks == [chunks[0]])
-        #expect(result.warnings.count == 1)
-        #expect(result.warnings.first?.description.contains("checksum") == true)
+        #expect(result.capture.chunks == [chunks[0], chunks[2]])
+        #expect(result.warnings == [CaptureWarning(path: path, offset: Int64(secondPayload - 13), bytes: 13 + 7 + 4,
+                                                   cause: .damaged, reason: "record checksum mismatch")])
+        #expect(result.warnings.first?.description.contains("damaged") == true)
     }
 
     @Test func recordKindsFollowTheVersioningRule() throws {

@@ -143,4 +143,28 @@ enum SampleRecords {
         let result = try SchemaValidator.validate(lines: [writer.line(for: bad)], schema: schema)
         #expect(result.failures.count == 1)
     }
+
+    /// The schema is exact: a field the writer adds without documenting it fails validation, so the
+    /// published schema and the writer cannot drift apart.
+    @Test func schemaRejectsAnUndocumentedField() throws {
+        let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/feed-schema.json")
+        let line = writer.line(for: SampleRecords.all[0])
+        let bad = String(line.dropLast()) + #","label":"ART"}"#
+        let result = try SchemaValidator.validate(lines: [line, bad], schema: schema)
+        #expect(result.checked == 2)
+        #expect(result.failures.count == 1 && result.failures.first?.hasPrefix("line 2") == true, "\(result.failures)")
+    }
+
+    @Test func deviceTimeKeepsTheZoneOffsetAndTheInstant() throws {
+        let line = writer.line(for: SampleRecords.all[0])
+        #expect(line.contains(#""deviceTime":"2018-07-26T17:06:05+02:00""#))
+        let parsed = try #require(Timestamp(rfc3339: "2018-07-26T17:06:05+02:00"))
+        #expect(parsed == SampleRecords.dev.instant)
+    }
+
+    @Test func everyObservationKindHasASampleRecord() {
+        let kinds = Set(SampleRecords.all.map(\.observation.kind))
+        #expect(kinds == ["numeric", "waveform", "alarm", "pump-channel", "infusion-event", "link", "snapshot"])
+    }
 }

@@ -56,11 +56,18 @@ struct FeedBusTests {
         var records: [FeedRecord] = []
         for await event in subscription { records.append(try #require(event.record)) }
         try #require(records.count == 4)
-        #expect(records[0].device == identityA)
+        // Until the serial number is known, the id derives from the port binding.
+        var portBoundA = identityA
+        portBoundA.id = DeviceIdentifier.eui64(namespace: "port", parts: ["toy", "chair-1", ""])
+        var portBoundB = identityB
+        portBoundB.assignID()
+        #expect(records[0].device == portBoundA)
+        #expect(records[1].device.id == DeviceIdentifier.eui64(namespace: "device", parts: ["Toy", "S/5", "123"]))
         #expect(records[1].device.model == "S/5")
         #expect(records[1].device.serialNumber == "123")
         #expect(records[1].device.location == "chair-1")
-        #expect(records[2].device == identityB)
+        #expect(records[2].device == portBoundB)
+        #expect(records[0].device.id != records[2].device.id)
         #expect(records[3].device.model == "S/5")
         #expect(records[3].device.serialNumber == "123")
         #expect(records[3].device.softwareVersion == "4.1")
@@ -134,5 +141,69 @@ struct FeedBusTests {
         #expect(bus.subscriberCount == 0)
         for n in 1...100 { source.publish(numeric(Int64(n))) }
         #expect(bus.lastSeq == 100)
+    }
+
+    @Test("every record carries the bus's bridge id; a new bus mints a new 64-bit hex id")
+    func bridgeId() async throws {
+        let fixed = FeedBus(bridgeId: "00000000000000aa")
+        let subscription = fixed.subscribe(name: "test")
+        fixed.addSource(identity: identityA).publish([numeric(1), numeric(2)])
+        fixed.finish()
+        var ids: [String] = []
+        for await e in subscription { ids.append(try #require(e.record).bridgeId) }
+        #expect(ids == ["00000000000000aa", "00000000000000aa"])
+        let a = FeedBus().bridgeId, b = FeedBus().bridgeId
+        #expect(a != b)
+        for id in [a, b] {
+            #expect(id.count == 16 && id.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) })
+        }
+    }
+
+    @Test("simulated and replayed origins are stamped on every record; a live port is neither")
+    func origins() async throws {
+        let bus = FeedBus()
+        let subscription = bus.subscribe(name: "test")
+        var zoned = identityA
+        zoned.timeZone = "Europe/Berlin"
+        bus.addSource(identity: zoned).publish(numeric(1))
+        bus.addSource(identity: identityB, origin: .simulated).publish(numeric(2))
+        bus.addSource(identity: identityB, origin: .replay).publish(numeric(3))
+        bus.finish()
+        var records: [FeedRecord] = []
+        for await e in subscription { records.append(try #require(e.record)) }
+        #expect(records.map(\.simulated) == [false, true, false])
+        #expect(records.map(\.replayed) == [false, false, true])
+        #expect(records[0].device.timeZone == "Europe/Berlin")
+    }
+
+    @Test("devices behind one port get their own identity; facts once learned never turn back to null")
+    func subdeviceIdentities() async throws {
+        let bus = FeedBus()
+        let subscription = bus.subscribe(name: "test")
+        let source = bus.addSource(identity: identityA, origin: .simulated)
+        func value(_ v: Int64, _ sub: String?) -> Observation {
+            .numeric(NumericReading(metric: .unmapped("x:rate"), value: DecimalValue(mantissa: v), unit: "mL/h",
+                                    state: .valid, deviceTime: nil, hostTime: Timestamp(nanosecondsSinceEpoch: 0),
+                                    subdevice: sub))
+        }
+        source.publish(value(1, "slot1"))
+        source.apply(identity: DeviceIdentityUpdate(model: "Rack"),
+                     subdevices: ["slot1": DeviceIdentityUpdate(model: "Pump P", serialNumber: "S-1")])
+        source.publish([value(2, "slot1"), value(3, "slot2"), value(4, nil)])
+        source.apply(identity: nil, subdevices: ["slot1": DeviceIdentityUpdate(softwareVersion: "2.1")])
+        source.publish(value(5, "slot1"))
+        bus.finish()
+        var devices: [DeviceIdentity] = []
+        for await e in subscription { devices.append(try #require(e.record).device) }
+        try #require(devices.count == 5)
+        #expect(devices[0].subdevice == "slot1" && devices[0].serialNumber == nil)
+        #expect(devices[0].id == DeviceIdentifier.eui64(namespace: "port", parts: ["toy", "chair-1", "slot1"]))
+        #expect(devices[1].model == "Pump P" && devices[1].serialNumber == "S-1")
+        #expect(devices[1].id == DeviceIdentifier.eui64(namespace: "device", parts: ["Toy", "Pump P", "S-1"]))
+        #expect(devices[2].subdevice == "slot2" && devices[2].model == nil)  // not the rack's model
+        #expect(devices[3].subdevice == nil && devices[3].model == "Rack")
+        #expect(devices[4].model == "Pump P" && devices[4].serialNumber == "S-1" && devices[4].softwareVersion == "2.1")
+        // A simulated port's devices behind it are simulated too; the port binding carries over.
+        #expect(devices.allSatisfy { $0.simulated && $0.location == "chair-1" && $0.port == "/dev/ttyA" })
     }
 }

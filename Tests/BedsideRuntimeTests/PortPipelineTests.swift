@@ -48,8 +48,10 @@ struct PortPipelineTests {
             #expect(summary.endReason == .stopped)
             #expect(summary.bytesSent == "REQ\nPING\nBYE\n".utf8.count)
             #expect(summary.bytesReceived == "ID TOY-7\nVAL 72.5\nERR\n".utf8.count)
-            #expect(summary.observations == 4)  // requesting, 72.5, invalid, stopped
-            #expect(summary.driverCounters == ["pings": 1])  // the driver's counters, totalled per session
+            // opened, requesting, 72.5, invalid, stopped, closed: the runtime's own link events
+            // (opened, closed) pass through the driver too, so its ledger sees them.
+            #expect(summary.observations == 6)
+            #expect(summary.driverCounters == ["link.pings": 1])  // the driver's counters, totalled per session
 
             var tail: [FeedRecord] = []
             bus.finish()
@@ -64,30 +66,67 @@ struct PortPipelineTests {
         }
     }
 
-    @Test("the other end hanging up ends the session with a closed link event")
+    @Test("the other end hanging up: disconnected, values marked stale by the ledger, then closed")
     func hangUp() async throws {
         try await withTimeout(30, "the hang-up") {
             let pty = try TestPTY.open()
             let bus = FeedBus()
             let subscription = bus.subscribe(name: "test")
             let source = bus.addSource(identity: DeviceIdentity(driver: "toy", vendor: "Toy Medical", port: "pty"))
-            let pipeline = PortPipeline(driver: ToyDriver(configuration: .init()), source: source, clock: BridgeClock())
+            let pipeline = PortPipeline(driver: ToyDriver.supervised(configuration: .init()), source: source,
+                                        clock: BridgeClock())
             let deviceChannel = try await TestPTY.channel(for: pty.device)
             let peer = try await TestPTY.channel(for: pty.controller)
             let run = Task { try await pipeline.run(on: deviceChannel) }
-            try await peer.executeThenClose { inbound, _ in
+            var events = subscription.makeAsyncIterator()
+            try await peer.executeThenClose { inbound, outbound in
                 var lines = LineReader(inbound)
                 let first = try await lines.nextLine()
                 #expect(first == "REQ")
+                try await outbound.write(ByteBuffer(string: "VAL 72\n"))
+                // Wait until the value is on the feed before hanging up.
+                while let e = await events.next(), e.record?.observation.numericValue == nil {}
             }  // closes the controller: the device side sees a hang-up
             let summary = try await run.value
-            #expect(summary.endReason != .stopped)
+            #expect(summary.endReason == .endOfFile)
             bus.finish()
-            var last: FeedRecord?
-            for await e in subscription { last = e.record ?? last }
-            guard case .link(let link)? = last?.observation else { Issue.record("no closing link event"); return }
-            #expect(link.kind == .closed)
-            #expect(link.detail?.isEmpty == false)
+            var tail: [Observation] = []
+            while let e = await events.next() { tail.append(try #require(e.record).observation) }
+            #expect(tail.map(\.linkKind) == [.disconnected, nil, .closed])
+            guard case .numeric(let stale) = tail[1] else { Issue.record("no stale mark"); return }
+            #expect(stale.state == .stale && stale.value == DecimalValue(72))
+            #expect(stale.reason?.contains("link disconnected") == true)
+            guard case .link(let closed) = tail[2] else { return }
+            #expect(closed.detail?.contains("hung up") == true)
+        }
+    }
+
+    @Test("line control requested by the driver is carried out before the bytes of the same call")
+    func lineControlBeforeTransmit() async throws {
+        try await withTimeout(30, "line control") {
+            let pty = try TestPTY.open()
+            let bus = FeedBus()
+            let source = bus.addSource(identity: DeviceIdentity(driver: "toy", vendor: "Toy Medical", port: "pty"))
+            let log = OrderLog()
+            let pipeline = PortPipeline(driver: ToyDriver(configuration: .init()), source: source, clock: BridgeClock(),
+                                        recorder: log, lineController: log)
+            let deviceChannel = try await TestPTY.channel(for: pty.device)
+            let peer = try await TestPTY.channel(for: pty.controller)
+            let run = Task { try await pipeline.run(on: deviceChannel) }
+            try await peer.executeThenClose { inbound, outbound in
+                var lines = LineReader(inbound)
+                #expect(try await lines.nextLine() == "REQ")
+                try await outbound.write(ByteBuffer(string: "DTR\n"))
+                // The driver's timed PING may come first.
+                var reply = try await lines.nextLine()
+                if reply == "PING" { reply = try await lines.nextLine() }
+                #expect(reply == "OK")
+                pipeline.stop()
+                _ = try await lines.nextLine()
+            }
+            _ = try await run.value
+            #expect(log.entries.filter { !$0.hasPrefix("rx") && $0 != "tx PING\n" }
+                    == ["tx REQ\n", "line DTR on", "tx OK\n", "tx BYE\n"])
         }
     }
 
@@ -147,4 +186,15 @@ struct PortPipelineTests {
             #expect(hostSummary.bytesReceived > 0 && hostSummary.bytesSent > 0)
         }
     }
+}
+
+/// Records line control and traffic in one list, so a test sees their relative order.
+final class OrderLog: TrafficRecorder, LineController {
+    private let state = Locked([String]())
+    var entries: [String] { state.withLock { $0 } }
+    func record(_ chunk: CaptureChunk) {
+        state.withLock { $0.append("\(chunk.direction.rawValue) \(String(decoding: chunk.bytes, as: UTF8.self))") }
+    }
+    func finish() async throws {}
+    func perform(_ control: LineControl) throws { state.withLock { $0.append("line \(control.logText)") } }
 }

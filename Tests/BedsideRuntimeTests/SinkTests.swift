@@ -92,7 +92,8 @@ struct SinkTests {
         let text = lines.joined(separator: "\n")
         #expect(text.contains("chair-1"))
         #expect(text.contains("link: connected 3.0s ago"))
-        #expect(text.contains("ALARM high patient: HR HIGH"))
+        #expect(text.contains("ALARM high physiological: HR HIGH"))
+        #expect(!text.contains("SIMULATED"))  // a real device is never labelled simulated
         #expect(text.contains("2 dropped by this display"))
         let hrLine = try #require(lines.first { $0.contains("MDC_ECG_HEART_RATE") })
         #expect(hrLine.contains("73") && hrLine.contains("/min") && hrLine.contains("valid") && hrLine.contains("2.0s"))
@@ -105,6 +106,34 @@ struct SinkTests {
         model.apply(record(8, .alarm(AlarmEvent(alarmId: "hr-high@1", phase: .end, category: .physiological, priority: .high, text: "HR HIGH",
                                                 deviceTime: nil, hostTime: t0))))
         #expect(model.devices[0].activeAlarms.isEmpty)
+    }
+
+    @Test("live table: a simulated device says SIMULATED; alarms are kept by alarmId across updates")
+    func liveTableSimulatedAndAlarmIds() throws {
+        var model = LiveTableModel()
+        let t0 = Timestamp(secondsSinceEpoch: 1_800_000_000)
+        var sim = device
+        sim.simulated = true
+        func alarm(_ id: String, _ phase: AlarmEvent.Phase, _ text: String, flags: AlarmEvent.Flags = []) -> Observation {
+            .alarm(AlarmEvent(alarmId: id, phase: phase, category: .technical, priority: .medium, text: text,
+                              flags: flags, deviceTime: nil, hostTime: t0))
+        }
+        model.apply(FeedRecord(seq: 1, device: sim, observation: alarm("a@1", .start, "LEADS OFF")))
+        model.apply(FeedRecord(seq: 2, device: sim, observation: alarm("b@2", .start, "SPO2 PROBE")))
+        // Same condition text, a new instance: a separate alarm.
+        model.apply(FeedRecord(seq: 3, device: sim, observation: alarm("a@3", .start, "LEADS OFF")))
+        model.apply(FeedRecord(seq: 4, device: sim, observation: alarm("a@1", .update, "LEADS OFF", flags: .silenced)))
+        model.apply(FeedRecord(seq: 5, device: sim, observation: alarm("b@2", .end, "SPO2 PROBE")))
+        let d = try #require(model.devices.first)
+        #expect(d.alarmOrder == ["a@1", "a@3"])
+        #expect(d.activeAlarms["a@1"]?.flags == .silenced)
+        let lines = LiveTableRenderer().lines(for: model, now: t0)
+        #expect(lines[0].contains("SIMULATED"))
+        let header = try #require(lines.first { $0.contains("chair-1") })
+        #expect(header.hasPrefix("SIMULATED"))
+        #expect(lines.filter { $0.contains("ALARM") } == [
+            "  ALARM medium technical: LEADS OFF (silenced)", "  ALARM medium technical: LEADS OFF",
+        ])
     }
 }
 

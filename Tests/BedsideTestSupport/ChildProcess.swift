@@ -66,7 +66,7 @@ public struct ChildProcess {
 
     /// The child must not inherit the signal mask of the (concurrency runtime) thread that spawns
     /// it: with SIGTERM blocked it could never be stopped.
-    private static func cleanSignalAttributes() -> posix_spawnattr_t {
+    static func cleanSignalAttributes() -> posix_spawnattr_t {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         var empty = sigset_t()

@@ -93,7 +93,8 @@ struct AS3CaptureTests {
         #expect(t2.value == nil)
         #expect(t2.state == .underRange)
         #expect(t2.reason == "GE control code -32764: under range")
-        #expect(t2.displayLabel == "T2")
+        #expect(t2.site == "T2")
+        #expect(t2.instance == 2)
         // T3 has no module (status 0).
         let t3 = try #require(r.first("ge:basic.t3.temp"))
         #expect(t3.value == nil)

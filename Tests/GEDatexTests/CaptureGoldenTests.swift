@@ -40,7 +40,8 @@ struct CaptureGoldenTests {
         let co2rr = try #require(r.first("ge:basic.co2.rr"))
         #expect(co2rr.value == DecimalValue(15))
         #expect(co2rr.metric.referenceID == "MDC_CO2_RESP_RATE")
-        #expect(co2rr.displayLabel == "CO2")
+        #expect(co2rr.source == "CO2")
+        #expect(co2rr.unitCode == 264928)
         #expect(r.first("ge:basic.co2.amb_press")?.value?.text == "759.8")
         #expect(r.first("ge:basic.o2.et")?.value?.text == "76.00")
         #expect(r.first("ge:basic.o2.fi")?.value?.text == "80.00")
@@ -52,12 +53,46 @@ struct CaptureGoldenTests {
         }
     }
 
-    @Test("B650 HR source 9 is reported as a pulse rate with the source in the label")
+    @Test("B650 HR source 9: the selected-source rate as MDC_PULS_RATE, source unknown (9); the ECG rate has its own key")
     func heartRateSource() throws {
         let r = Replay.run(try SharedData.bytes("b650-level10-waves-pycollect.raw"))
         let hr = try #require(r.first("ge:basic.ecg.hr"))
         #expect(hr.metric.referenceID == "MDC_PULS_RATE")
-        #expect(hr.displayLabel == "unknown (9)")
+        #expect(hr.metric.code == 149514)
+        #expect(hr.source == "unknown (9)")
+        let ecg = try #require(r.first("ge:basic.ecg_extra.hr_ecg"))
+        #expect(ecg.metric.code == 147842)
+        #expect(ecg.containment?.path == "1.1.1.2")
+        #expect(r.first("ge:basic.spo2.pr")?.metric.code == 149530)
+    }
+
+    @Test("B650: the cuff result on screen at connection (93/48 (69), label 0x000b adult cuff + AUTO) is reported once, episodic")
+    func nibpOnScreen() throws {
+        let r = Replay.run(try SharedData.bytes("b650-db02-pycollect.raw"))
+        let sys = r.all("ge:basic.nibp.sys")
+        try #require(sys.count == 1)
+        #expect(sys[0].value?.normalized == DecimalValue(93))
+        #expect(sys[0].episodic)
+        #expect(sys[0].mode == "auto")
+        #expect(sys[0].site == "adult cuff")
+        // No aux subrecord in the capture: when the cuff measured is not known, and not invented.
+        #expect(sys[0].deviceTime == nil)
+        #expect(r.all("ge:basic.nibp.mean").map(\.value?.normalized) == [DecimalValue(69)])
+    }
+
+    @Test("B650: SpO2 module 1 and 2 are instances 1 and 2 of one metric, in their own channels")
+    func spo2Instances() throws {
+        let r = Replay.run(try SharedData.bytes("b650-level10-waves-pycollect.raw"))
+        let first = try #require(r.first("ge:basic.spo2.spo2"))
+        #expect(first.instance == 1)
+        #expect(first.unitCode == 262688)
+        #expect(first.containment?.path == "1.5.1.1")
+        #expect(first.containment?.vmdCode == 69642)
+        #expect(first.containment?.channelCode == 69643)
+        let second = try #require(r.first("ge:ext1.spo2_2.spo2"))
+        #expect(second.metric.referenceID == first.metric.referenceID)
+        #expect(second.instance == 2)
+        #expect(second.containment?.path == "1.5.2.1")
     }
 
     @Test("B650 waveform frames give PLETH segments of about 100 samples at 100 Hz", arguments: [[1], [4096]])
@@ -86,7 +121,9 @@ struct CaptureGoldenTests {
         let t1 = try #require(r.first("ge:basic.t1.temp"))
         #expect(t1.value?.text == "20.70")
         #expect(t1.unit == "Cel")
-        #expect(t1.displayLabel == "T1")
+        #expect(t1.site == "T1")
+        #expect(t1.instance == 1)
+        #expect(t1.unitCode == 268192)
         #expect(r.first("ge:basic.o2.fi")?.value?.text == "20.89")
         #expect(r.first("ge:basic.co2.amb_press")?.value?.text == "758.3")
         #expect(r.first("ge:basic.co2.amb_press")?.unit == "mm[Hg]")

@@ -22,6 +22,35 @@ struct NIBPTrackerTests {
         #expect(!step(&t, label: Self.adultAuto))
     }
 
+    @Test("the result on screen at connection is reported even while the cuff inflates")
+    func onScreenWhileMeasuring() {
+        var t = GEDatexNIBPTracker()
+        #expect(t.step(header: GEDatexGroupHeader(status: 3, label: Self.adultAuto | Self.measuring),
+                       sys: 12000, dia: 8000, mean: 9333, rate: 70) == .alreadyOnScreen)
+        #expect(!step(&t, label: Self.adultAuto | Self.measuring))
+        #expect(step(&t, label: Self.adultAuto))  // that measurement ended with the same numbers
+    }
+
+    @Test("numbers that appear while the measuring bit is still set are reported at once, and not again when it clears")
+    func earlyNumbers() {
+        var t = GEDatexNIBPTracker()
+        #expect(step(&t, label: Self.adultAuto))
+        #expect(!step(&t, label: Self.adultAuto | Self.measuring))
+        #expect(step(&t, label: Self.adultAuto | Self.measuring, sys: 13000))
+        #expect(!step(&t, label: Self.adultAuto | Self.measuring, sys: 13000))
+        #expect(!step(&t, label: Self.adultAuto, sys: 13000))
+    }
+
+    @Test("cuff mode and cuff from the label")
+    func modeAndCuff() {
+        #expect(GEDatexPHDBDecoder.nibpMode(0x3) == "manual")
+        #expect(GEDatexPHDBDecoder.nibpMode(0x3 | 0x8) == "auto")
+        #expect(GEDatexPHDBDecoder.nibpMode(0x3 | 0x10) == "stat")
+        #expect(GEDatexPHDBDecoder.nibpCuff(0x1) == "infant cuff")
+        #expect(GEDatexPHDBDecoder.nibpCuff(0xB) == "adult cuff")
+        #expect(GEDatexPHDBDecoder.nibpCuff(0x8) == nil)
+    }
+
     @Test("a missed measuring bit: the old-data bit clearing marks a fresh result")
     func freshWithoutMeasuringBit() {
         var t = GEDatexNIBPTracker()

@@ -94,8 +94,11 @@ struct RoundTripTests {
         #expect(hr.count >= 60)
         for r in hr {
             #expect(r.value == DecimalValue(raw: Int(expectedVitals(r).heartRate), exponent: 0))
-            #expect(r.metric.referenceID == "MDC_ECG_HEART_RATE")
-            #expect(r.displayLabel == "ECG")
+            // The group's HR is the monitor's selected-source rate; the simulator selects ECG.
+            #expect(r.metric.referenceID == "MDC_PULS_RATE")
+            #expect(r.source == "ECG")
+            #expect(r.unitCode == 264864)
+            #expect(r.containment?.path == "1.1.1.1")
             #expect(r.state == .valid)
             #expect(r.unit == "/min")
             #expect(r.deviceTime?.instant == Timestamp(secondsSinceEpoch: r.hostTime.secondsSinceEpoch))
@@ -121,18 +124,31 @@ struct RoundTripTests {
         for r in readings("ge:basic.ecg.imp_rr") {
             #expect(r.value == DecimalValue(raw: Int(expectedVitals(r).impedanceRespirationRate), exponent: 0))
         }
-        // NIBP: exactly one forwarded result per completed cuff cycle, in order, fresh.
-        let sys = readings("ge:basic.nibp.sys")
+        // NIBP: what the screen shows at connection (no result yet: the first cuff cycle is
+        // running), then exactly one result per completed cuff cycle, in order, fresh, episodic, with
+        // the time of the first record that showed it (the scenario's completion time, rounded up
+        // to the simulator's next record).
+        let allSys = readings("ge:basic.nibp.sys")
+        let onScreen = try #require(allSys.first)
+        #expect(onScreen.state == .absent && onScreen.value == nil)
+        let sys = Array(allSys.dropFirst())
         let cycles = Int(GEDatexScenario.durationSeconds / GEDatexScenario.cuffPeriodSeconds)
         #expect(sys.count == cycles)
         for (k, r) in sys.enumerated() {
             let expected = scenario.cuffResult(cycle: k)
             #expect(r.value == DecimalValue(raw: Int(expected.systolic), exponent: -2))
             #expect(r.state == .valid)
-            #expect(r.displayLabel == "adult cuff, AUTO")
+            #expect(r.episodic)
+            #expect(r.mode == "auto")
+            #expect(r.site == "adult cuff")
+            #expect(r.metric.referenceID == "MDC_PRESS_BLD_NONINV_SYS")
+            let measured = try #require(r.deviceTime)
+            #expect(measured.instant == Timestamp(secondsSinceEpoch: r.hostTime.secondsSinceEpoch))
+            let scenarioMeasured = run.simulator.scenarioTime(at: r.hostTime)
+            #expect(scenarioMeasured >= expected.completedAt && scenarioMeasured <= expected.completedAt + 5 * speed, "within one 5-s record interval")
         }
-        let dia = readings("ge:basic.nibp.dia")
-        let mean = readings("ge:basic.nibp.mean")
+        let dia = Array(readings("ge:basic.nibp.dia").dropFirst())
+        let mean = Array(readings("ge:basic.nibp.mean").dropFirst())
         #expect(dia.count == cycles && mean.count == cycles)
         for k in 0..<min(dia.count, mean.count) {
             #expect(dia[k].value == DecimalValue(raw: Int(scenario.cuffResult(cycle: k).diastolic), exponent: -2))

@@ -51,6 +51,8 @@ struct SessionTests {
         out.reset()
         driver.tick(now: seconds(9), into: &out)
         #expect(out.transmit.isEmpty)
+        #expect(out.nextDeadline == seconds(10), "every call states the deadline again")
+        out.reset()
         driver.tick(now: seconds(10), into: &out)
         let levels = decodeFrames(out.transmit).filter { $0.header.mainType == .physiological }.map(\.header.driLevel)
         #expect(levels == [11, 10, 9, 8, 7])

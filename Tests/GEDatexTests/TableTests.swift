@@ -38,6 +38,44 @@ struct TableTests {
         #expect(d.name == "ge-datex")
         #expect(d.defaultSerialSettings.summary == "19200 8E1 rts-cts")
         #expect(GEDatexSimulator.driverName == "ge-datex")
+        #expect(d.nominalUpdatePeriodNanoseconds == 5_000_000_000)
+        #expect(Set(d.options.map(\.name)) == ["waves", "classes", "alarms"])
+    }
+
+    @Test("options are declared and checked: unknown or malformed ones are refused, valid ones shape the plan")
+    func options() throws {
+        let d = GEDatexDriver.descriptor
+        #expect(throws: DriverOptionError.self) { try DriverOptionSpec.validate(["colour": "on"], for: d) }
+        #expect(throws: DriverOptionError.self) { try DriverOptionSpec.validate(["waves": "pleth,bogus"], for: d) }
+        #expect(throws: DriverOptionError.self) { try DriverOptionSpec.validate(["alarms": "maybe"], for: d) }
+        try DriverOptionSpec.validate(["waves": "pleth,co2", "classes": "basic,ext1", "alarms": "on"], for: d)
+        let plan = GEDatexDriver.plan(for: DriverConfiguration(options: ["waves": "pleth,co2", "classes": "basic,ext1", "alarms": "on"]),
+                                      tables: .shared)
+        #expect(plan.waveIDs == [8, 9])
+        #expect(plan.classes == [.basic, .ext1])
+        #expect(plan.alarms)
+        let defaults = GEDatexDriver.plan(for: DriverConfiguration(), tables: .shared)
+        #expect(defaults.waveIDs == GEDatexDriver.defaultWaveIDs)
+        #expect(defaults.classes == .all)
+        #expect(!defaults.alarms)
+        #expect(GEDatexDriver.plan(for: DriverConfiguration(options: ["waves": "none"]), tables: .shared).waveIDs.isEmpty)
+    }
+
+    @Test("every counter the driver emits has the standard shape")
+    func counterNames() throws {
+        var driver = GEDatexDriver(configuration: DriverConfiguration(transmitEnabled: false))
+        var out = DriverOutput()
+        var names = Set<String>()
+        let bytes: [UInt8] = try FuzzTests.sourceRecords().flatMap { GEDatexFrameEncoder.frame(record: $0) } + [0x7E, 1, 2, 3, 0x7E]
+        driver.receive(bytes, now: t0, into: &out)
+        for (c, _) in out.counters {
+            names.insert(c.name)
+            #expect(c.isWellFormed, "\(c.name) is area.event-words")
+        }
+        #expect(names.contains("frames.ok"))
+        #expect(names.contains("values.numerics"))
+        #expect(names.contains("frames.malformed") || names.contains("frames.checksum-error") || names.contains("frames.length-error"))
+        #expect(names.contains("values.waveforms") || !SharedData.available)
     }
 
     @Test("control codes: never a number, state and reason name the code")

@@ -23,7 +23,14 @@ public final class FeedBus: Sendable {
     private let publishedCounter: Counter
     private let droppedCounter: Counter
 
-    public init(logger: Logger = Logger(label: "bedside.bus")) {
+    /// This bridge instance's id, stamped on every record as ``FeedRecord/bridgeId``: `seq` restarts
+    /// at 1 under a new id, so a consumer tells a restart from lost records.
+    public let bridgeId: String
+
+    /// - Parameter bridgeId: `nil` mints a new random id (one per bridge process); tests and
+    ///   replays that must produce identical output pass a fixed one.
+    public init(bridgeId: String? = nil, logger: Logger = Logger(label: "bedside.bus")) {
+        self.bridgeId = bridgeId ?? Self.mintBridgeId()
         self.logger = logger
         publishedCounter = Counter(label: "bedside_feed_records_total")
         droppedCounter = Counter(label: "bedside_feed_subscriber_dropped_total")
@@ -32,9 +39,16 @@ public final class FeedBus: Sendable {
     // MARK: Sources
 
     /// Registers a port (or replay) that will publish records with `identity`.
-    public func addSource(identity: DeviceIdentity) -> FeedSource {
+    ///
+    /// The bus completes the identity: ``DeviceIdentity/simulated`` is set for a simulated origin
+    /// (it is never cleared for a device that says it is one), and ``DeviceIdentity/id`` is derived
+    /// (from the port binding until the device reports its serial number).
+    public func addSource(identity: DeviceIdentity, origin: FeedOrigin = .live) -> FeedSource {
+        var identity = identity
+        if origin == .simulated { identity.simulated = true }
+        identity.assignID()
         let id = state.withLock { s -> Int in
-            s.sources.append(identity)
+            s.sources.append(SourceState(main: identity, replayed: origin == .replay))
             return s.sources.count - 1
         }
         return FeedSource(bus: self, index: id)
@@ -46,16 +60,12 @@ public final class FeedBus: Sendable {
     /// The last `seq` handed out (0 before the first record).
     public var lastSeq: UInt64 { state.withLock { $0.seq } }
 
-    func identity(of index: Int) -> DeviceIdentity {
-        state.withLock { $0.sources[index] }
+    func identity(of index: Int, subdevice: String?) -> DeviceIdentity {
+        state.withLock { $0.sources[index].identity(subdevice: subdevice) }
     }
 
-    func apply(_ update: DeviceIdentityUpdate, to index: Int) {
-        state.withLock { $0.sources[index].apply(update) }
-    }
-
-    func setLocation(_ location: String?, of index: Int) {
-        state.withLock { $0.sources[index].location = location }
+    func apply(_ update: DeviceIdentityUpdate, subdevice: String?, to index: Int) {
+        state.withLock { $0.sources[index].apply(update, subdevice: subdevice) }
     }
 
     /// Publishes `observations` in order for source `index`; returns the `seq` of the last one.
@@ -63,11 +73,14 @@ public final class FeedBus: Sendable {
     func publish<C: Collection>(_ observations: C, from index: Int) -> UInt64 where C.Element == Observation {
         guard !observations.isEmpty else { return state.withLock { $0.seq } }
         var dropped = 0
+        let bridgeId = self.bridgeId
         let last = state.withLock { s -> UInt64 in
-            let device = s.sources[index]
+            let source = s.sources[index]
             for observation in observations {
                 s.seq += 1
-                let record = FeedRecord(seq: s.seq, device: device, observation: observation)
+                let record = FeedRecord(seq: s.seq, bridgeId: bridgeId,
+                                        device: source.identity(subdevice: observation.subdevice),
+                                        observation: observation, replayed: source.replayed)
                 for i in s.subscribers.indices {
                     dropped += s.subscribers[i].offer(record) ? 0 : 1
                 }
@@ -133,15 +146,52 @@ public final class FeedBus: Sendable {
         }
     }
 
+    /// A new random bridge instance id: 16 lower-case hex digits (64 bits).
+    public static func mintBridgeId() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let value = generator.next()
+        let hex = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
     // MARK: State
 
     private struct State {
         var seq: UInt64 = 0
         var finished = false
-        var sources: [DeviceIdentity] = []
+        var sources: [SourceState] = []
         var subscribers: [Subscriber] = []
         var nextSubscriberID = 0
         var droppedOfRemoved: [Int: Int] = [:]
+    }
+
+    /// One source's identities: the port's main device and each device behind it.
+    private struct SourceState {
+        var main: DeviceIdentity
+        var subdevices: [String: DeviceIdentity] = [:]
+        let replayed: Bool
+
+        func identity(subdevice: String?) -> DeviceIdentity {
+            guard let subdevice else { return main }
+            return subdevices[subdevice] ?? derived(for: subdevice)
+        }
+
+        /// A device behind the port shares the port's binding (driver, port, location, zone,
+        /// simulated) but not its model or serial number.
+        func derived(for subdevice: String) -> DeviceIdentity {
+            var identity = DeviceIdentity(driver: main.driver, vendor: main.vendor, port: main.port, portID: main.portID,
+                                          location: main.location, subdevice: subdevice, timeZone: main.timeZone,
+                                          simulated: main.simulated)
+            identity.assignID()
+            return identity
+        }
+
+        mutating func apply(_ update: DeviceIdentityUpdate, subdevice: String?) {
+            guard let subdevice else { return main.apply(update) }
+            var identity = identity(subdevice: subdevice)
+            identity.apply(update)
+            subdevices[subdevice] = identity
+        }
     }
 
     private struct Subscriber {
@@ -184,16 +234,39 @@ public final class FeedBus: Sendable {
     }
 }
 
+/// Where a source's records come from; stamped on each record so no consumer mistakes a
+/// simulator or a recording for a patient at a bedside now.
+public enum FeedOrigin: Sendable, Hashable {
+    /// A real device on a real port.
+    case live
+    /// A simulator (`bedside demo`, `bedside simulate`): records carry `device.simulated`.
+    case simulated
+    /// A replayed recording: records carry `replayed`.
+    case replay
+}
+
 /// A port's handle on the bus: publishes its observations under its device identity.
 public struct FeedSource: Sendable {
     let bus: FeedBus
     let index: Int
 
-    /// The identity records are currently stamped with.
-    public var identity: DeviceIdentity { bus.identity(of: index) }
+    /// The identity records of the port's main device are currently stamped with.
+    public var identity: DeviceIdentity { bus.identity(of: index, subdevice: nil) }
+
+    /// The identity records of `subdevice` (a device behind the port) are stamped with.
+    public func identity(subdevice: String?) -> DeviceIdentity { bus.identity(of: index, subdevice: subdevice) }
 
     /// Merges what the driver learned about the device into the identity of later records.
-    public func apply(_ update: DeviceIdentityUpdate) { bus.apply(update, to: index) }
+    public func apply(_ update: DeviceIdentityUpdate) { bus.apply(update, subdevice: nil, to: index) }
+
+    /// Merges what the driver learned about a device behind the port.
+    public func apply(_ update: DeviceIdentityUpdate, subdevice: String) { bus.apply(update, subdevice: subdevice, to: index) }
+
+    /// Merges a driver output's identity facts (main device and subdevices).
+    public func apply(identity: DeviceIdentityUpdate?, subdevices: [String: DeviceIdentityUpdate]) {
+        if let identity { apply(identity) }
+        for (key, update) in subdevices.sorted(by: { $0.key < $1.key }) { apply(update, subdevice: key) }
+    }
 
     /// Publishes observations in order; returns the `seq` given to the last one.
     @discardableResult

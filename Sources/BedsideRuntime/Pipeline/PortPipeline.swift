@@ -46,6 +46,7 @@ public final class PortPipeline: Sendable {
     private let source: FeedSource
     private let clock: BridgeClock
     private let recorder: (any TrafficRecorder)?
+    private let lineController: (any LineController)?
     private let logger: Logger
     private let events: AsyncStream<PortEvent>
     private let eventSink: AsyncStream<PortEvent>.Continuation
@@ -55,12 +56,16 @@ public final class PortPipeline: Sendable {
     ///   - source: where this port's observations go (its identity names the port).
     ///   - clock: the bridge's clock, shared by all ports.
     ///   - recorder: receives every rx/tx chunk for a capture file.
+    ///   - lineController: carries out the driver's ``LineControl`` requests (a
+    ///     ``SerialLineController`` for a real serial port); without one they are logged and skipped.
     public init(driver: any DeviceDriver, source: FeedSource, clock: BridgeClock,
-                recorder: (any TrafficRecorder)? = nil, logger: Logger = Logger(label: "bedside.pipeline")) {
+                recorder: (any TrafficRecorder)? = nil, lineController: (any LineController)? = nil,
+                logger: Logger = Logger(label: "bedside.pipeline")) {
         self.driver = driver
         self.source = source
         self.clock = clock
         self.recorder = recorder
+        self.lineController = lineController
         var logger = logger
         let identity = source.identity
         logger[metadataKey: "driver"] = "\(identity.driver)"
@@ -87,7 +92,8 @@ public final class PortPipeline: Sendable {
     private func runSession<Driver: DeviceDriver>(_ initialDriver: Driver, channel: any Channel) async -> Summary {
         var session = Session(driver: initialDriver, pipeline: self, channel: channel)
         let start = clock.now()
-        source.publish(.link(LinkEvent(kind: .opened, detail: source.identity.port, hostTime: start)))
+        // The runtime's own link events go through the driver, so its ledger sees them in order.
+        session.announce(LinkEvent(kind: .opened, detail: source.identity.port, hostTime: start))
         logger.info("session started")
         session.start(now: start)
 
@@ -128,7 +134,13 @@ public final class PortPipeline: Sendable {
         case .endOfFile: detail = "the port hung up (device or adapter disconnected, or the other end closed)"
         case .portError(let text): detail = "port error: \(text)"
         }
-        source.publish(.link(LinkEvent(kind: .closed, detail: detail, hostTime: clock.now())))
+        // A hang-up is the device going away, not just the port closing: say so first. Either event
+        // makes the ledger mark every value stale and end the open alarms.
+        let end = clock.now()
+        if endReason == .endOfFile {
+            session.announce(LinkEvent(kind: .disconnected, detail: detail, hostTime: end))
+        }
+        session.announce(LinkEvent(kind: .closed, detail: detail, hostTime: end))
         switch endReason {
         case .stopped: logger.info("session stopped")
         default: logger.warning("session ended: \(detail)")
@@ -210,18 +222,53 @@ public final class PortPipeline: Sendable {
             }
         }
 
-        private mutating func drain(now: Timestamp) {
-            if let update = output.identity { pipeline.source.apply(update) }
+        /// Hands a link event the runtime observed to the driver (and its ledger) and publishes
+        /// what follows from it. The timer is left alone: the next driver call states the deadline.
+        mutating func announce(_ event: LinkEvent) {
+            let now = advance(to: event.hostTime)
+            var event = event
+            event.hostTime = now
+            driver.announce(event, into: &output)
             if !output.observations.isEmpty {
                 observations += output.observations.count
                 pipeline.source.publish(output.observations)
             }
+            output.reset()
+        }
+
+        private mutating func drain(now: Timestamp) {
+            if output.identity != nil || !output.subdeviceIdentities.isEmpty {
+                pipeline.source.apply(identity: output.identity, subdevices: output.subdeviceIdentities)
+            }
+            if !output.observations.isEmpty {
+                observations += output.observations.count
+                pipeline.source.publish(output.observations)
+            }
+            // Line control first: a driver asks for DTR or a BREAK before the bytes that need it.
+            if !output.lineControl.isEmpty { performLineControl() }
             if !output.transmit.isEmpty { transmit(now: now) }
             if !output.counters.isEmpty { count() }
             timer.arm(output.nextDeadline)
             output.reset()
             // The contract: every call states its deadline afresh.
             output.nextDeadline = nil
+        }
+
+        /// Executes the driver's line-control requests in order. The capture format has no record
+        /// for line control (only rx/tx chunks), so each one is logged instead, at notice level.
+        private mutating func performLineControl() {
+            for control in output.lineControl {
+                guard let controller = pipeline.lineController else {
+                    pipeline.logger.warning("the driver asked for \(control.logText), but this port has no line control (not a serial adapter); skipped")
+                    continue
+                }
+                do {
+                    try controller.perform(control)
+                    pipeline.logger.notice("line control: \(control.logText) (not recorded in the capture)")
+                } catch {
+                    pipeline.logger.error("line control \(control.logText) failed: \(error)")
+                }
+            }
         }
 
         private mutating func transmit(now: Timestamp) {

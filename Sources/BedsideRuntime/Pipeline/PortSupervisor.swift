@@ -13,12 +13,16 @@ import NIOCore
 /// and is completed once, when the supervisor stops.
 public final class PortSupervisor: Sendable {
     public typealias Opener = @Sendable () async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer>
+    /// Opens the port and says how to carry out line control on it (``SerialLineController`` for a
+    /// ``BedsideSerial/SerialPort``; `nil` when the port has none).
+    public typealias LineControlledOpener = @Sendable () async throws
+        -> (channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, lineController: (any LineController)?)
 
     private let source: FeedSource
     private let clock: BridgeClock
     private let retryDelay: Duration
     private let makeDriver: @Sendable () -> any DeviceDriver
-    private let open: Opener
+    private let open: LineControlledOpener
     private let recorder: (any TrafficRecorder)?
     private let logger: Logger
     private let state = Locked(State())
@@ -33,9 +37,18 @@ public final class PortSupervisor: Sendable {
     ///   - open: opens the port; called for every session (the first one included).
     ///   - makeDriver: a fresh driver for every session.
     ///   - retryDelay: pause between a session ending (or an open failing) and the next attempt.
-    public init(source: FeedSource, clock: BridgeClock, retryDelay: Duration = .seconds(2),
+    public convenience init(source: FeedSource, clock: BridgeClock, retryDelay: Duration = .seconds(2),
                 recorder: (any TrafficRecorder)? = nil, logger: Logger = Logger(label: "bedside.supervisor"),
                 makeDriver: @escaping @Sendable () -> any DeviceDriver, open: @escaping Opener) {
+        self.init(source: source, clock: clock, retryDelay: retryDelay, recorder: recorder, logger: logger,
+                  makeDriver: makeDriver, openWithLineControl: { (try await open(), nil) })
+    }
+
+    /// The same, for ports with line control: `open` also returns the port's ``LineController``.
+    public init(source: FeedSource, clock: BridgeClock, retryDelay: Duration = .seconds(2),
+                recorder: (any TrafficRecorder)? = nil, logger: Logger = Logger(label: "bedside.supervisor"),
+                makeDriver: @escaping @Sendable () -> any DeviceDriver,
+                openWithLineControl open: @escaping LineControlledOpener) {
         self.source = source
         self.clock = clock
         self.retryDelay = retryDelay
@@ -62,9 +75,9 @@ public final class PortSupervisor: Sendable {
         let sessionRecorder = recorder.map { SessionRecorder(wrapping: $0) }
         while !isStopped {
             do {
-                let channel = try await open()
+                let (channel, lineController) = try await open()
                 let pipeline = PortPipeline(driver: makeDriver(), source: source, clock: clock,
-                                            recorder: sessionRecorder, logger: logger)
+                                            recorder: sessionRecorder, lineController: lineController, logger: logger)
                 let stopNow = state.withLock { s -> Bool in
                     s.current = pipeline
                     return s.stopped

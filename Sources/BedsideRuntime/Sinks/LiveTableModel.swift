@@ -5,11 +5,12 @@ import BedsideModel
 /// Pure data: ``apply(_:)`` folds records in, ``LiveTableRenderer`` turns it into text. Devices
 /// and metrics keep the order in which they first appeared, so rows do not jump around.
 public struct LiveTableModel: Sendable {
-    /// A device as the table groups it: one port of one driver.
+    /// A device as the table groups it: one device (main or behind the port) on one port of one driver.
     public struct DeviceKey: Hashable, Sendable {
         public var driver: String
         public var port: String?
         public var location: String?
+        public var subdevice: String?
     }
 
     public struct Device: Sendable {
@@ -17,8 +18,11 @@ public struct LiveTableModel: Sendable {
         public var link: LinkEvent?
         public var metrics: [MetricRow] = []
         var metricIndex: [String: Int] = [:]
-        /// Alarms currently active, by the device's text and code.
+        /// Alarms currently active, by ``AlarmEvent/alarmId``: an update replaces its start, an
+        /// end (from the device or from the bridge on link loss) removes it.
         public var activeAlarms: [String: AlarmEvent] = [:]
+        /// Active alarm ids in the order they started, so rows do not jump when one is updated.
+        public var alarmOrder: [String] = []
         public var lastSeq: UInt64 = 0
     }
 
@@ -54,7 +58,8 @@ public struct LiveTableModel: Sendable {
 
     public mutating func apply(_ record: FeedRecord) {
         records += 1
-        let key = DeviceKey(driver: record.device.driver, port: record.device.port, location: record.device.location)
+        let key = DeviceKey(driver: record.device.driver, port: record.device.port, location: record.device.location,
+                            subdevice: record.device.subdevice)
         let index: Int
         if let i = deviceIndex[key] {
             index = i
@@ -81,8 +86,13 @@ public struct LiveTableModel: Sendable {
                 state: w.state, reason: w.reason, hostTime: w.hostTime))
         case .alarm(let a):
             switch a.phase {
-            case .start, .update: devices[index].activeAlarms[a.alarmId] = a
-            case .end: devices[index].activeAlarms[a.alarmId] = nil
+            case .start, .update:
+                if devices[index].activeAlarms.updateValue(a, forKey: a.alarmId) == nil {
+                    devices[index].alarmOrder.append(a.alarmId)
+                }
+            case .end:
+                devices[index].activeAlarms[a.alarmId] = nil
+                devices[index].alarmOrder.removeAll { $0 == a.alarmId }
             }
         case .pumpChannel(let p):
             devices[index].upsert(MetricRow(

@@ -19,14 +19,17 @@ public struct LiveTableRenderer: Sendable {
         var out: [String] = []
         let devices = model.devices.count
         var title = "Bedside Bridge · \(devices) device\(devices == 1 ? "" : "s") · \(model.records) records · \(Self.clock(now)) UTC"
+        if model.devices.contains(where: { $0.identity.simulated }) { title += " · SIMULATED DATA, NOT PATIENTS" }
         if model.droppedRecords > 0 { title += " · \(model.droppedRecords) dropped by this display" }
         out.append(title)
         if model.devices.isEmpty { out.append("waiting for data…") }
         for device in model.devices {
             out.append("")
             out.append(header(device, now: now))
-            for alarm in device.activeAlarms.values.sorted(by: { $0.hostTime < $1.hostTime }) {
-                out.append("  ALARM \(alarm.priority.rawValue) \(alarm.category.rawValue): \(alarm.text)")
+            for alarm in device.alarmOrder.compactMap({ device.activeAlarms[$0] }) {
+                let flags = AlarmEvent.Flags.names.filter { alarm.flags.contains($0.0) }.map(\.1)
+                out.append("  ALARM \(alarm.priority.rawValue) \(alarm.category.rawValue): \(alarm.text)"
+                           + (flags.isEmpty ? "" : " (\(flags.joined(separator: ", ")))"))
             }
             let shown = device.metrics.filter { showAbsent || !($0.state == .absent && $0.value == nil) }
             var table = [["METRIC", "LABEL", "VALUE", "UNIT", "AGE", "STATE"]]
@@ -49,7 +52,10 @@ public struct LiveTableRenderer: Sendable {
     private func header(_ device: LiveTableModel.Device, now: Timestamp) -> String {
         let id = device.identity
         var parts: [String] = []
+        // First, so nobody reads a simulator's values as a patient's.
+        if id.simulated { parts.append("SIMULATED") }
         parts.append(id.location ?? id.port ?? "?")
+        if let sub = id.subdevice { parts.append("/ \(sub)") }
         // Some devices name their maker in the model string already ("Philips M8000").
         if let model = id.model, model.hasPrefix(id.vendor) {
             parts.append(model)

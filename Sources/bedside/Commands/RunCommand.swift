@@ -62,7 +62,7 @@ struct LivePortOptions: ParsableArguments {
     @Flag(help: "Only listen, never transmit: for a device that sends unasked, or a port another program drives.")
     var listenOnly = false
     @Flag(inversion: .prefixedNo, help: ArgumentHelp(
-        "Claim the port for this process alone (TIOCEXCL), so no other program can open it meanwhile.",
+        "Claim the port for this process alone (lock file, flock, TIOCEXCL), so no other bridge or program can open it meanwhile.",
         discussion: "Turn off only where the device refuses it, e.g. umockdev's emulated ttys."))
     var exclusive = true
 

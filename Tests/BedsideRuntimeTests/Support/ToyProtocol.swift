@@ -40,7 +40,7 @@ struct ToyDriver: DeviceDriver {
     mutating func tick(now: Timestamp, into output: inout DriverOutput) {
         if let deadline = pingDeadline, now >= deadline {
             send("PING", into: &output)
-            output.count("pings")
+            output.count("link.pings")
             pingDeadline = nil  // one ping per session keeps the test's byte stream predictable
         }
         output.nextDeadline = pingDeadline
@@ -66,12 +66,16 @@ struct ToyDriver: DeviceDriver {
             output.observations.append(.numeric(NumericReading(
                 metric: MetricIdentity(referenceID: "MDC_ECG_HEART_RATE", code: 147_842, vendorCode: "toy:hr"),
                 value: DecimalValue(parts[1]), unit: "/min", state: .valid, deviceTime: nil, hostTime: now)))
+        case "DTR":
+            // The device wants DTR raised before it hears the acknowledgement.
+            output.lineControl.append(.setDTR(true))
+            send("OK", into: &output)
         case "ERR":
             output.observations.append(.numeric(NumericReading(
                 metric: MetricIdentity(referenceID: "MDC_ECG_HEART_RATE", code: 147_842, vendorCode: "toy:hr"),
                 value: nil, unit: "/min", state: .invalid, reason: "toy: ERR", deviceTime: nil, hostTime: now)))
         default:
-            output.count("unknown-lines")
+            output.count("lines.unknown")
         }
     }
 }
