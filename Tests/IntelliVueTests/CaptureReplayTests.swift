@@ -231,6 +231,20 @@ struct CaptureReplayTests {
         #expect(run.alarms.allSatisfy { $0.event == nil || $0.event?.code.map { $0 >> 16 == 3 } == true })
     }
 
+    /// research/intellivue.md §6 decodes the demo monitor's technical list by hand: source 0x0300 (ST),
+    /// code 384 SIG_UNANALYZEABLE, LOW_T, text "Cannot Analyze ST". The feed gives it the MDC event
+    /// 3·65536 + 384, low priority, technical, and the demo flag (the monitor's MDS says demo mode).
+    @Test func demoMonitorAlarmAsTheNotesDecodeIt() throws {
+        let run = try replayLog("mp70-serial-demo-mode.log")
+        let st = try #require(run.alarms.first { $0.text == "Cannot Analyze ST" })
+        #expect(st.phase == .start && st.category == .technical && st.priority == .low)
+        #expect(st.vendorCode == "intellivue:alert:0x0300:0x0180")
+        #expect(st.event?.referenceID == "MDC_EVT_SIG_UNANALYZEABLE" && st.event?.code == 196992)
+        #expect(st.flags.contains(.demo))
+        // Listed in every reply, it starts once and stays open: no update or end while the monitor lists it.
+        #expect(run.alarms.filter { $0.alarmId == st.alarmId }.map(\.phase) == [.start])
+    }
+
     @Test func importerRejectsWhatIsNotALog() {
         #expect(!IntelliVueSerialLog.looksLikeLog(Array("hello world, this is not a log at all".utf8)))
         #expect(throws: IntelliVueSerialLog.ImportError.badTimestamp(offset: 0)) {
