@@ -216,8 +216,13 @@ public struct ObservationLedger: Sendable {
 
     private func restated(_ e: Entry, as state: MeasurementState, now: Timestamp, reason: String) -> NumericReading {
         var r = e.reading
-        r.state = state
-        r.reason = reason
+        if state == .stale, r.state == .demo || r.state == .test {
+            // Re-stated as `stale` alone it would no longer say it never came from a patient.
+            r.reason = reason + "; still " + r.state.rawValue + " data" + (r.reason.map { " (" + $0 + ")" } ?? "")
+        } else {
+            r.state = state
+            r.reason = reason
+        }
         if state == .absent { r.value = nil }
         r.hostTime = now
         r.ageNanoseconds = now.nanoseconds(since: e.lastUpdate)

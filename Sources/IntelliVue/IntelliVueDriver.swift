@@ -12,18 +12,24 @@ import BedsideModel
 /// With `transmitEnabled == false` it never transmits and decodes whatever the monitor sends
 /// (recorded logs, a second listener on the monitor's TxD).
 ///
-/// Options (`DriverConfiguration.options`):
-/// - `demographics=on`: poll patient demographics and emit the body measurements (height, weight,
-///   age, BSA). Off by default: demographics the monitor sends are then skipped undecoded and
-///   counted as `demographicsSuppressed`. Names, ids and dates of birth are never emitted or logged.
+/// Options: see ``demographicsOption``. The update interval is the monitor's own (numerics and
+/// alarms every second, waves every 256 ms): `DriverConfiguration.updateIntervalSeconds` is ignored.
 public struct IntelliVueDriver: DeviceDriver {
     public static let descriptor = DriverDescriptor(
         name: "intellivue", vendor: "Philips",
-        summary: "Philips IntelliVue MP/MX monitors, Data Export over MIB/RS232 (115200 8N1)",
-        defaultSerialSettings: SerialSettings(baudRate: 115_200))
+        summary: "Philips IntelliVue MP/MX monitors, Data Export over MIB/RS232 (115200 8N1); the monitor sets the update interval (--interval is ignored)",
+        defaultSerialSettings: SerialSettings(baudRate: 115_200),
+        options: [demographicsOption],
+        nominalUpdatePeriodNanoseconds: 1_000_000_000,
+        deviceRanges: IntelliVueRanges.embedded)
 
-    /// The option key enabling patient demographics.
-    public static let demographicsOption = "demographics"
+    /// `demographics=on` polls patient demographics and emits only the body measurements (height,
+    /// weight, age, BSA). Off by default: demographics the monitor sends are then skipped undecoded
+    /// and counted as `demographics.suppressed`. Names, ids and dates of birth are never emitted or logged.
+    public static let demographicsOption = DriverOptionSpec(
+        name: "demographics", kind: .flag,
+        help: "poll patient demographics and forward only height, weight, age and BSA (names, ids and dates of birth never leave the driver)",
+        defaultValue: "off")
 
     /// Labels requested for wave export: ECG II, Pleth, ABP, ART, PAP, CVP, CO₂, Resp.
     static let waveLabels: [UInt32] = [0x0002_0102, 0x0002_4bb4, 0x0002_4a14, 0x0002_4a10, 0x0002_4a1c, 0x0002_4a44,
@@ -50,7 +56,7 @@ public struct IntelliVueDriver: DeviceDriver {
         case .success(let m): mapping = m
         case .failure(let e): mapping = IntelliVueMapping(); mappingError = "\(e)"
         }
-        let demographics = configuration.options[Self.demographicsOption].map { ["on", "true", "yes", "1"].contains($0.lowercased()) } ?? false
+        let demographics = configuration.flag(Self.demographicsOption)
         decoder = PollResultDecoder(mapping: mapping, zone: configuration.deviceTimeZone,
                                     waveformsEnabled: configuration.waveformsEnabled, demographicsEnabled: demographics)
     }
@@ -87,11 +93,11 @@ public struct IntelliVueDriver: DeviceDriver {
         while let event = framer.next(in: bytes, from: &index) {
             switch event {
             case .frame:
-                output.count("frames")
+                output.count(.framesAccepted)
                 lastReceive = now
                 framer.withMessage { handleMessage($0, now: now, into: &output) }
             case .dropped(let error):
-                if case .strayBytes(let n) = error { output.count(DriverCounter(error.counterName), by: n) } else { output.count(DriverCounter(error.counterName)) }
+                if case .strayBytes(let n) = error { output.count(.bytesDiscarded, by: n) } else { output.count(DriverCounter(error.counterName)) }
             }
         }
         service(now: now, into: &output)
@@ -105,12 +111,12 @@ public struct IntelliVueDriver: DeviceDriver {
         switch session {
         case .associated, .awaitingMDSCreate, .associating, .releasingStale:
             send(AssociationMessages.releaseRequest, into: &output)
-            output.count("releaseRequestsSent")
+            output.count("release.sent")
             session = .releasing(.init(attempts: 1, nextResend: now.adding(nanoseconds: timing.releaseResend)))
             output.nextDeadline = now.adding(nanoseconds: timing.releaseResend)
             output.observations.append(.link(LinkEvent(kind: .stopped, detail: "release request sent to the monitor", hostTime: now)))
-        case .releasing:
-            break
+        case .releasing(let s):
+            output.nextDeadline = s.nextResend
         case .idle, .listening, .stopped:
             session = .stopped
             output.nextDeadline = nil
@@ -124,7 +130,8 @@ public struct IntelliVueDriver: DeviceDriver {
     mutating func send(_ message: [UInt8], into output: inout DriverOutput) {
         guard configuration.transmitEnabled else { return }
         IntelliVueFrameEncoder.encode(message, into: &output.transmit)
-        output.count("framesSent")
+        output.count("frames.sent")
+        if message.first == Nomenclature.SPDU.dataExport { output.count(.requestsSent) }
     }
 
     mutating func takeInvokeID() -> UInt16 {

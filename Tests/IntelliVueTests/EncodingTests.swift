@@ -56,9 +56,12 @@ import Testing
         #expect(IntelliVueTime.absoluteBytes(abs!) == bytes("20 14 04 04 16 45 07 00"))
         let anchor = DeviceClockAnchor(absolute: abs!, relative: 0xffff_ff00)
         // 0x100 ticks later, across the 2^32 wrap: 256 × 125 µs = 32 ms.
-        #expect(anchor.time(ofRelative: 0x0000_0000, offsetSeconds: 0).rfc3339 == "2014-04-04T16:45:07.032Z")
-        #expect(anchor.time(ofRelative: 0xffff_fe00, offsetSeconds: 0).rfc3339 == "2014-04-04T16:45:06.968Z")
-        #expect(anchor.time(ofRelative: 0xffff_ff00, offsetSeconds: -7200).rfc3339 == "2014-04-04T14:45:07Z")
+        #expect(anchor.time(ofRelative: 0x0000_0000).rfc3339 == "2014-04-04T16:45:07.032Z")
+        #expect(anchor.time(ofRelative: 0xffff_fe00).rfc3339 == "2014-04-04T16:45:06.968Z")
+        // The monitor's wall clock, resolved in a zone two hours east of UTC: 14:45:07Z, written +02:00.
+        let wall = anchor.time(ofRelative: 0xffff_ff00)
+        let local = FixedOffsetTimeZone(offsetSeconds: 7200).resolve(localSeconds: wall.secondsSinceEpoch)
+        #expect(local.instant.rfc3339 == "2014-04-04T14:45:07Z" && local.rfc3339 == "2014-04-04T16:45:07+02:00")
     }
 
     @Test func waveScaleIsExactWhenTheQuotientTerminates() {

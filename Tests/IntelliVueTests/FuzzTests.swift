@@ -48,7 +48,7 @@ import Testing
             }
             driver.receive(frame, now: t(Double(i) * 0.01), into: &out)
             readings += out.observations.filter { if case .link = $0 { false } else { true } }.count
-            rejected += out.counters.filter { $0.key.name.hasPrefix("frames") && $0.key.name != "frames" }.values.reduce(0, +)
+            rejected += out.counters.filter { $0.key.name.hasPrefix("frames.") && $0.key.name != "frames.ok" && $0.key.name != "frames.sent" }.values.reduce(0, +)
             out.reset()
         }
         // CRC-16 detects every 1–3 bit error in frames this size; escapes may split a frame in two.
@@ -80,8 +80,8 @@ import Testing
                 }
                 guard message.count <= IntelliVueFraming.maximumUserDataLength else { continue }
                 driver.receive(IntelliVueFrameEncoder.frame(message), now: t(Double(round * 1000 + i) * 0.01), into: &out)
-                errors += out.counters["pduErrors", default: 0] + out.counters["attributeErrors", default: 0]
-                decoded += out.counters["pollResults", default: 0]
+                errors += out.counters["frames.malformed", default: 0] + out.counters["attributes.malformed", default: 0]
+                decoded += out.counters["polls.results", default: 0]
                 out.reset()
             }
         }

@@ -35,7 +35,8 @@ import Testing
         mutating func run(until at: Double) {
             while let d = run.lastDeadline, d <= t(at) { tick(Double(d.nanoseconds(since: t(0))) / 1e9) }
         }
-        var links: [LinkEvent.Kind] { run.links.map(\.kind) }
+        /// Link event kinds, without the `.error` the driver adds when the (simulated) MDS says demo mode.
+        var links: [LinkEvent.Kind] { run.links.filter { !($0.kind == .error && $0.detail?.contains("DEMO mode") == true) }.map(\.kind) }
     }
 
     static let aare = AssociationMessages.associationResponse(IntelliVuePollProfile(
@@ -143,10 +144,33 @@ import Testing
         // The MDS is polled every 60 s for the time anchor.
         #expect(mds.count >= 3)
         #expect(zip(mds, mds.dropFirst()).allSatisfy { abs($1 - $0 - 60) < 1.1 })
-        #expect(h.run["keepAlivesSent"] > 20)
+        #expect(h.run["requests.keep-alives"] > 20)
         // Never two polls of the same object class within a second.
         let alertMonitorPolls = kinds.filter { $0.1.count > 33 && $0.1[33] == 0x36 }.map(\.0)
         #expect(zip(alertMonitorPolls, alertMonitorPolls.dropFirst()).allSatisfy { $1 - $0 >= 1 - 1e-9 })
+    }
+
+    /// `DriverOutput.reset()` clears the deadline, so every call must state it again while a timer
+    /// is running (association retries, polls, keep-alive, release resends).
+    @Test func everyCallStatesItsDeadline() {
+        var h = Harness()
+        h.start(0)
+        #expect(h.run.lastDeadline != nil)
+        h.tick(1)
+        #expect(h.run.lastDeadline != nil)
+        h.monitor(Self.aare, 1.1)
+        #expect(h.run.lastDeadline != nil)
+        h.monitor(Self.mdsCreate(), 1.2)
+        #expect(h.run.lastDeadline != nil)
+        let rors = bytes("e1 00 00 02 00 02 00 2a 00 08 00 07 00 24 00 21 00 00 00 00 f1 3b 00 1a 00 00 00 00 a5 bd cd 00 ff ff ff ff ff ff ff ff 00 01 00 06 08 11 00 00 00 00")
+        for step in 1...100 {
+            if step % 7 == 0 { h.monitor(rors, 1.2 + Double(step) * 0.1) } else { h.tick(1.2 + Double(step) * 0.1) }
+            #expect(h.run.lastDeadline != nil, "step \(step)")
+        }
+        h.stop(12)
+        #expect(h.run.lastDeadline != nil)  // release resend
+        h.monitor(AssociationMessages.releaseResponse, 12.1)
+        #expect(h.run.lastDeadline == nil && h.driver.stateName == "stopped")
     }
 
     @Test func silenceReleasesAndReassociates() {
@@ -193,13 +217,13 @@ import Testing
         h.run(until: 10)
         #expect(h.sent.filter { $0 == AssociationMessages.releaseRequest }.count == 1 + 3)  // stale release + 3 on stop
         #expect(h.driver.stateName == "stopped")
-        #expect(h.run["releaseUnconfirmed"] == 1)
+        #expect(h.run["release.unconfirmed"] == 1)
 
         var g = Self.associated()
         g.stop(3)
         g.monitor(AssociationMessages.releaseResponse, 3.1)
         #expect(g.driver.stateName == "stopped")
-        #expect(g.run["releaseConfirmed"] == 1)
+        #expect(g.run["release.confirmed"] == 1)
     }
 
     @Test func errorResultIsReportedAndTheRequestRetried() {

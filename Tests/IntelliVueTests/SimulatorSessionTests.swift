@@ -11,27 +11,37 @@ import Testing
         b.advance(seconds: 30)
         #expect(b.driver.stateName == "associated")
         #expect(b.simulator.stateName == "associated")
-        #expect(b.run.links.map(\.kind) == [.requesting, .connected])
+        #expect(b.run.links.map(\.kind).filter { $0 != .error } == [.requesting, .connected])
         #expect(b.run.identity == DeviceIdentityUpdate(model: "Philips M8000-SIM", serialNumber: "SIM0000001", softwareVersion: "J.10.26-sim"))
         let refs = Set(b.run.numerics.compactMap(\.metric.referenceID))
-        for r in ["MDC_ECG_HEART_RATE", "MDC_PLETH_PULS_RATE", "MDC_PULS_OXIM_SAT_O2", "MDC_PULS_OXIM_PERF_REL",
+        for r in ["MDC_ECG_HEART_RATE", "MDC_PULS_OXIM_PULS_RATE", "MDC_PULS_OXIM_SAT_O2", "MDC_PULS_OXIM_PERF_REL",
                   "MDC_PRESS_BLD_ART_ABP_SYS", "MDC_PRESS_BLD_ART_ABP_DIA", "MDC_PRESS_BLD_ART_ABP_MEAN",
-                  "MDC_PRESS_BLD_NONINV_SYS", "MDC_RESP_RATE", "MDC_AWAY_RESP_RATE", "MDC_AWAY_CO2_ET", "MDC_TEMP_CORE"] {
+                  "MDC_PRESS_BLD_NONINV_SYS", "MDC_TTHOR_RESP_RATE", "MDC_AWAY_RESP_RATE", "MDC_AWAY_CO2_ET", "MDC_TEMP_CORE"] {
             #expect(refs.contains(r), "\(r)")
         }
-        #expect(b.run.numerics.allSatisfy { $0.state == .valid && $0.value != nil && $0.deviceTime != nil && $0.unit != nil })
+        // Simulated values carry the protocol's DEMO_DATA bit: never valid patient data.
+        #expect(b.run.numerics.allSatisfy { $0.state == .demo && $0.reason?.contains("DEMO_DATA") == true })
+        #expect(b.run.numerics.allSatisfy { $0.value != nil && $0.deviceTime != nil && $0.unit != nil && $0.unitCode != nil })
+        #expect(b.run.waves.allSatisfy { $0.state == .demo && $0.unitCode != nil })
+        // The simulated monitor says it is in demo mode, and the driver says so once per association.
+        #expect(b.run.links.filter { $0.kind == .error }.allSatisfy { $0.detail?.contains("DEMO mode") == true })
+        // NBP is episodic: reported when the cuff value changes, not on every poll.
+        let nbp = b.run.numerics.filter { $0.metric.referenceID == "MDC_PRESS_BLD_NONINV_SYS" }
+        #expect(nbp.allSatisfy { $0.episodic })
+        #expect(nbp.count < b.run.numerics.filter { $0.metric.referenceID == "MDC_ECG_HEART_RATE" }.count)
         // Device time follows the monitor clock, within its 1 s resolution of the host clock here.
         #expect(b.run.numerics.allSatisfy { abs($0.deviceTime!.instant.nanoseconds(since: $0.hostTime)) < 1_100_000_000 })
         let waves = Set(b.run.waves.compactMap(\.metric.referenceID))
         #expect(waves == ["MDC_ECG_ELEC_POTL_II", "MDC_PULS_OXIM_PLETH", "MDC_AWAY_CO2"])
         let ecg = b.run.waves.filter { $0.metric.referenceID == "MDC_ECG_ELEC_POTL_II" }
         #expect(ecg.count >= 100)  // 256 ms blocks for ~29 s
-        #expect(b.run["framesBadFCS"] == 0 && b.run["pduErrors"] == 0 && b.run["attributeErrors"] == 0)
+        #expect(b.run["frames.checksum-error"] == 0 && b.run["frames.malformed"] == 0 && b.run["attributes.malformed"] == 0)
         b.stopDriver()
         b.advance(seconds: 1)
         #expect(b.driver.stateName == "stopped")
         #expect(b.simulator.stateName == "waiting-for-association")
-        #expect(b.run["releaseConfirmed"] == 1)
+        #expect(b.run["release.confirmed"] == 1)
+        #expect(b.run.counters.keys.allSatisfy { DriverCounter($0).isWellFormed }, "\(b.run.counters.keys.sorted())")
     }
 
     @Test func scenarioAndAlarmsFollowTheScript() {
@@ -50,11 +60,18 @@ import Testing
         let spo2 = b.run.numerics.filter { $0.metric.referenceID == "MDC_PULS_OXIM_SAT_O2" }.compactMap { $0.value?.doubleValue }
         #expect(spo2.min()! < 90 && spo2.max()! >= 96)
         let alarms = b.run.alarms.map { "\($0.phase.rawValue) \($0.text)" }
-        #expect(alarms.contains("active ** HR High") && alarms.contains("cleared ** HR High"))
-        #expect(alarms.contains("active *** SpO₂ Low") && alarms.contains("cleared *** SpO₂ Low"))
+        #expect(alarms.contains("start ** HR High") && alarms.contains("end ** HR High"))
+        #expect(alarms.contains("start *** SpO₂ Low") && alarms.contains("end *** SpO₂ Low"))
         let hrHigh = b.run.alarms.first { $0.text == "** HR High" }
         #expect(hrHigh?.category == .physiological && hrHigh?.priority == .medium && hrHigh?.metric?.referenceID == "MDC_ECG_HEART_RATE")
         #expect(hrHigh?.vendorCode == "intellivue:alert:0x4182:0x0028")
+        // NOM_EVT_HI (40) is MDC_EVT_HI; the simulated monitor flags its alarms demo.
+        #expect(hrHigh?.event?.code == 196648 && hrHigh?.event?.referenceID == "MDC_EVT_HI")
+        #expect(hrHigh?.flags.contains(.demo) == true)
+        // Every instance has one start and one end under one id, in that order.
+        for id in Set(b.run.alarms.map(\.alarmId)) {
+            #expect(b.run.alarms.filter { $0.alarmId == id }.map(\.phase).filter { $0 != .update } == [.start, .end])
+        }
     }
 
     @Test func runsAreDeterministicFromTheSeed() {
@@ -117,16 +134,30 @@ import Testing
     @Test func droppedAssociationIsRecovered() {
         var b = SessionBench(simulator: SimulatorConfiguration(options: ["misbehave": "drop-association@10"]))
         b.start(); b.advance(seconds: 20)
-        #expect(b.run.links.map(\.kind) == [.requesting, .connected, .disconnected, .requesting, .connected])
+        #expect(b.run.links.map(\.kind).filter { $0 != .error } == [.requesting, .connected, .disconnected, .requesting, .connected])
         #expect(b.driver.stateName == "associated")
         let late = b.run.numerics.filter { $0.hostTime > t(15) }
         #expect(!late.isEmpty)
     }
 
+    /// The monitor drops the association while "** HR High" is active (scenario minute 21 at
+    /// speed 60): the alarm is ended with a reason, and the next association starts it afresh under
+    /// a new id — never left open, never silently forgotten.
+    @Test func reassociationEndsOpenAlarms() {
+        var b = SessionBench(simulator: SimulatorConfiguration(seed: 11, scenarioSpeed: 60, options: ["misbehave": "drop-association@21"]))
+        b.start(); b.advance(seconds: 26)
+        let spo2 = b.run.alarms.filter { $0.text == "** HR High" }
+        let ended = try? #require(spo2.first { $0.phase == .end && $0.endReason != nil })
+        #expect(ended?.endReason?.contains("association") == true)
+        #expect(spo2.first?.phase == .start && spo2.first?.alarmId == ended?.alarmId)
+        let restarted = spo2.last { $0.phase == .start }
+        #expect(restarted != nil && restarted?.alarmId != ended?.alarmId)
+    }
+
     @Test func silenceAndCablePullAreRecovered() {
         var b = SessionBench(simulator: SimulatorConfiguration(options: ["misbehave": "silence@10+8"]))
         b.start(); b.advance(seconds: 40)
-        let kinds = b.run.links.map(\.kind)
+        let kinds = b.run.links.map(\.kind).filter { $0 != .error }
         #expect(kinds.prefix(3) == [.requesting, .connected, .silent])
         #expect(kinds.last == .connected)
         #expect(b.driver.stateName == "associated")
@@ -144,8 +175,8 @@ import Testing
     @Test func corruptFrameIsDroppedNotDecoded() {
         var b = SessionBench(simulator: SimulatorConfiguration(options: ["misbehave": "corrupt-frame@10"]))
         b.start(); b.advance(seconds: 15)
-        #expect(b.run["framesBadFCS"] == 1)
-        #expect(b.run["pduErrors"] == 0)
+        #expect(b.run["frames.checksum-error"] == 1)
+        #expect(b.run["frames.malformed"] == 0)
         #expect(b.driver.stateName == "associated")
     }
 

@@ -1,85 +1,59 @@
+import BedsideDriver
 import BedsideModel
 
-/// Turns the monitor's alarm lists (which only say what is active now) into `active`/`cleared`
-/// events. Lists can span the parts of a linked reply, so entries are collected until the reply
-/// is complete and only then compared with the previous lists.
+/// Collects the monitor's alarm lists (which only say what is active now) for one reply and hands
+/// the complete list to BedsideDriver's ``AlarmLifecycle``, which turns it into start/update/end
+/// under stable alarm ids. Lists can span the parts of a linked reply, so entries are collected
+/// until the reply is complete. A reply may carry only one of the two lists (patient, technical):
+/// the other keeps what it last listed, so its alarms are not ended by omission.
 struct AlarmTracker: Sendable {
-    struct Key: Hashable, Sendable {
-        var category: AlarmEvent.Category
-        var source: UInt16
-        var code: UInt16
-        var objectClass: UInt16
-        var objectContext: UInt16
-        var objectHandle: UInt16
-    }
-
-    struct Entry: Hashable, Sendable {
-        var priority: AlarmEvent.Priority
-        var text: String
-        var metric: MetricIdentity?
-        var vendorCode: String
-    }
-
-    private var active: [Key: Entry] = [:]
-    private var pending: [Key: Entry] = [:]
-    private var pendingSawPatient = false
-    private var pendingSawTechnical = false
+    private var lifecycle = AlarmLifecycle()
+    private var pending: [AlarmEvent.Category: [AlarmLifecycle.Present]] = [:]
+    private var lastListed: [AlarmEvent.Category: [AlarmLifecycle.Present]] = [:]
     private(set) var collecting = false
 
-    /// Starts a new reply (drops a previous unfinished one; the caller counts it).
+    /// Starts a new reply (drops a previous unfinished one).
     mutating func begin() {
         pending.removeAll(keepingCapacity: true)
-        pendingSawPatient = false
-        pendingSawTechnical = false
         collecting = true
     }
 
+    /// The reply carries the list of `category` (possibly empty).
     mutating func sawList(_ category: AlarmEvent.Category) {
-        if category == .physiological { pendingSawPatient = true } else { pendingSawTechnical = true }
+        if pending[category] == nil { pending[category] = [] }
     }
 
-    mutating func add(_ key: Key, _ entry: Entry) {
-        pending[key] = entry
+    mutating func add(_ entry: AlarmLifecycle.Present) {
+        pending[entry.category, default: []].append(entry)
     }
 
-    /// Compares the collected lists with the previous ones and emits the differences, in a stable
-    /// order (cleared first, then new or changed).
+    /// Hands the complete lists to the life cycle; emits starts, updates and ends in list order.
     mutating func commit(deviceTime: DeviceTime?, hostTime: Timestamp, into observations: inout [Observation]) {
-        defer { collecting = false }
-        guard pendingSawPatient || pendingSawTechnical else { return }
-        let categories: Set<AlarmEvent.Category> = Set(
-            [pendingSawPatient ? AlarmEvent.Category.physiological : nil, pendingSawTechnical ? .technical : nil].compactMap { $0 })
-        var cleared: [(Key, Entry)] = []
-        for (k, e) in active where categories.contains(k.category) && pending[k] == nil { cleared.append((k, e)) }
-        cleared.sort { Self.order($0.0, $1.0) }
-        for (k, e) in cleared {
-            active[k] = nil
-            observations.append(.alarm(AlarmEvent(alarmId: "intellivue:\(k)", phase: .end, category: k.category, priority: e.priority, text: e.text,
-                                                  metric: e.metric, vendorCode: e.vendorCode, deviceTime: deviceTime,
-                                                  hostTime: hostTime)))
-        }
-        var raised: [(Key, Entry)] = []
-        for (k, e) in pending where active[k] != e { raised.append((k, e)) }
-        raised.sort { Self.order($0.0, $1.0) }
-        for (k, e) in raised {
-            active[k] = e
-            observations.append(.alarm(AlarmEvent(alarmId: "intellivue:\(k)", phase: .start, category: k.category, priority: e.priority, text: e.text,
-                                                  metric: e.metric, vendorCode: e.vendorCode, deviceTime: deviceTime,
-                                                  hostTime: hostTime)))
-        }
-        pending.removeAll(keepingCapacity: true)
+        defer { collecting = false; pending.removeAll(keepingCapacity: true) }
+        guard !pending.isEmpty else { return }
+        for (category, list) in pending { lastListed[category] = list }
+        let present = (lastListed[.physiological] ?? []) + (lastListed[.technical] ?? [])
+        lifecycle.update(present: present, deviceTime: deviceTime, hostTime: hostTime, into: &observations)
     }
 
-    /// Forgets everything (a new association starts with unknown alarm state).
-    mutating func reset() {
-        active.removeAll()
+    /// Ends every open alarm because the bridge lost sight of the monitor (`reason` says why): on
+    /// silence and on a new association, whose first list is the only truth about what is active.
+    mutating func endAll(reason: String, hostTime: Timestamp, into observations: inout [Observation]) {
+        lifecycle.endAll(reason: reason, hostTime: hostTime, into: &observations)
         pending.removeAll()
+        lastListed.removeAll()
         collecting = false
     }
 
-    var activeCount: Int { active.count }
+    var activeCount: Int { lifecycle.activeCount }
 
-    private static func order(_ a: Key, _ b: Key) -> Bool {
-        (a.category.rawValue, a.source, a.code, a.objectHandle) < (b.category.rawValue, b.source, b.code, b.objectHandle)
+    /// IntelliVue AlertState bits (research/intellivue.md §6) as the feed's alarm flags.
+    static func flags(alertState: UInt16, demoMode: Bool) -> AlarmEvent.Flags {
+        var f: AlarmEvent.Flags = []
+        if alertState & 0x8000 != 0 || alertState & 0x4000 != 0 { f.insert(.inhibited) }  // INHIBITED, SUSPENDED
+        if alertState & 0x2000 != 0 { f.insert(.latched) }
+        if alertState & 0x1000 != 0 { f.insert(.silenced) }  // SILENCED_RESET
+        if alertState & 0x0100 != 0 || demoMode { f.insert(.demo) }  // DEV_IN_DEMO_MODE
+        return f
     }
 }

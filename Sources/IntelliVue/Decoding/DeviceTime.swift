@@ -35,15 +35,16 @@ enum IntelliVueTime {
 }
 
 /// Maps RelativeTime ticks to device wall-clock time from an (AbsoluteTime, RelativeTime) pair the
-/// monitor reported together (MDS create event, MDS single poll).
+/// monitor reported together (MDS create event, MDS single poll). The result is a wall-clock
+/// reading; the decoder resolves it in the device's zone.
 struct DeviceClockAnchor: Hashable, Sendable {
     var absolute: Timestamp
     var relative: UInt32
 
     /// Device time of `ticks`. The difference is taken modulo 2³² and read as signed, so the
     /// mapping survives the counter wrapping and values stamped slightly before the anchor.
-    func time(ofRelative ticks: UInt32, offsetSeconds: Int64) -> Timestamp {
+    func time(ofRelative ticks: UInt32) -> Timestamp {
         let delta = Int64(Int32(bitPattern: ticks &- relative))
-        return absolute.adding(nanoseconds: delta * IntelliVueTime.nanosecondsPerTick + offsetSeconds * 1_000_000_000)
+        return absolute.adding(nanoseconds: delta * IntelliVueTime.nanosecondsPerTick)
     }
 }

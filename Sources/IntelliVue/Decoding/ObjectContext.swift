@@ -9,6 +9,14 @@ struct ObjectContext: Sendable {
     /// The raw UTF-16 bytes `labelText` was decoded from, to skip re-decoding an unchanged label.
     var labelRaw: [UInt8] = []
     var wave = WaveContext()
+    /// The last episodic (NBP) measurement reported for this object, so a repeat is not re-sent.
+    var lastEpisode: Episode?
+
+    /// One cuff measurement: its absolute time stamp, or its values when the monitor sent no stamp.
+    struct Episode: Hashable, Sendable {
+        var measuredAt: Timestamp?
+        var values: [String]
+    }
 
     static func key(context: UInt16, handle: UInt16) -> UInt32 { UInt32(context) << 16 | UInt32(handle) }
 }

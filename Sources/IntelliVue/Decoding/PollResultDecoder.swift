@@ -14,6 +14,8 @@ struct PollResultDecoder: Sendable {
     var anchor: DeviceClockAnchor?
     var objects: [UInt32: ObjectContext] = [:]
     var alarms = AlarmTracker()
+    /// Whether the monitor said it runs in demo mode (MDS operating mode): its alarms are flagged demo.
+    var monitorInDemoMode = false
     /// Facts from the last MDS object seen (identity, mode).
     var lastMDS: MDSFacts?
 
@@ -28,9 +30,15 @@ struct PollResultDecoder: Sendable {
         self.demographicsEnabled = demographicsEnabled
     }
 
+    /// A new association reports the cuff measurement on screen once again (the bridge may have
+    /// marked it stale while the link was down).
+    mutating func forgetEpisodes() {
+        for key in objects.keys { objects[key]?.lastEpisode = nil }
+    }
+
     /// Device time for a RelativeTime stamp, when the clock anchor is known.
     func deviceTime(relative: UInt32) -> DeviceTime? {
-        resolved(anchor?.time(ofRelative: relative, offsetSeconds: 0))
+        resolved(anchor?.time(ofRelative: relative))
     }
 
     /// The monitor keeps local wall-clock time: a wall-clock reading (counted as if UTC) resolved
@@ -68,7 +76,7 @@ struct PollResultDecoder: Sendable {
     /// Decodes one validated poll result part.
     mutating func decode(_ poll: PollReplyHeader, hostTime: Timestamp, into output: inout DriverOutput) {
         if poll.objectClass == Nomenclature.ObjectClass.patientDemographics && !demographicsEnabled {
-            output.count("demographicsSuppressed")
+            output.count("demographics.suppressed")
             return
         }
         let replyTime = deviceTime(relative: poll.relativeTime)
@@ -86,7 +94,7 @@ struct PollResultDecoder: Sendable {
                 }
             }
         } catch {
-            output.count("pduErrors")  // unreachable after validate(); kept as a guard
+            output.count(.malformedFrames)  // unreachable after validate(); kept as a guard
         }
     }
 
@@ -104,152 +112,24 @@ struct PollResultDecoder: Sendable {
                 let facts = try MDSFacts(attributes: attributes, count: count)
                 if let a = facts.absoluteTime, let rel = facts.relativeTime {
                     anchor = DeviceClockAnchor(absolute: a, relative: rel)
-                    output.count("clockAnchors")
+                    output.count("clock.anchors")
                 }
                 if let id = facts.identity { output.identity = id }
                 lastMDS = facts
+                if let mode = facts.operatingMode { monitorInDemoMode = mode == Nomenclature.OperatingMode.demo }
             } catch {
-                output.count("attributeErrors")
+                output.count("attributes.malformed")
             }
         case Nomenclature.ObjectClass.patientDemographics:
             decodeDemographics(attributes: attributes, count: count, replyTime: replyTime, hostTime: hostTime, into: &output)
         default:
-            output.count("objectsSkipped")
+            output.count("objects.skipped")
         }
     }
 
-    // MARK: numerics and waves
+    // MARK: caches shared by the object decoders
 
-    private mutating func decodeMetric(context: UInt16, handle: UInt16, attributes: PDUReader, count: Int,
-                                       relativeTime: UInt32, replyTime: DeviceTime?, hostTime: Timestamp,
-                                       into output: inout DriverOutput) {
-        let key = ObjectContext.key(context: context, handle: handle)
-        var object = objects[key] ?? ObjectContext()
-        objects[key] = nil  // hold the only reference while editing, so the cached label is not copied
-        defer { objects[key] = object }
-        var numericValue: PDUReader?, numericCompound: PDUReader?
-        var waveValue: PDUReader?, waveCompound: PDUReader?
-        var stampAbsolute: DeviceTime?, stampRelative: UInt32?
-        var r = attributes
-        do {
-            for _ in 0..<count {
-                let id = try r.u16()
-                var v = try r.sub(Int(try r.u16()))
-                switch id {
-                case Nomenclature.Attribute.idLabel: object.label = try v.u32()
-                case Nomenclature.Attribute.idLabelString:
-                    let raw = try v.raw(Int(try v.u16()))
-                    if !raw.elementsEqual(object.labelRaw) {
-                        object.labelRaw = Array(raw)
-                        object.labelText = AttributeValues.text(utf16: raw)
-                    }
-                case Nomenclature.Attribute.numericObserved: numericValue = v
-                case Nomenclature.Attribute.numericCompoundObserved: numericCompound = v
-                case Nomenclature.Attribute.sampleArrayObserved: waveValue = v
-                case Nomenclature.Attribute.sampleArrayCompoundObserved: waveCompound = v
-                case Nomenclature.Attribute.timeStampAbsolute:
-                    stampAbsolute = resolved(IntelliVueTime.absolute(try v.raw(8)))
-                case Nomenclature.Attribute.timeStampRelative: stampRelative = try v.u32()
-                case Nomenclature.Attribute.sampleArraySpec:
-                    try v.skip(2)
-                    object.wave.sampleBits = try v.u8()
-                    object.wave.significantBits = try v.u8()
-                    object.wave.flags = try v.u16()
-                case Nomenclature.Attribute.scaleSpecI16:
-                    let la = IntelliVueFloat(bits: try v.u32()), ua = IntelliVueFloat(bits: try v.u32())
-                    object.wave.setScale(lowerAbsolute: la, upperAbsolute: ua, lowerScaled: try v.u16(), upperScaled: try v.u16())
-                case Nomenclature.Attribute.timePeriodSample: object.wave.periodTicks = try v.u32()
-                case Nomenclature.Attribute.unitCode:
-                    object.wave.unitCode = try v.u16()  // OIDType in the DIM partition
-                case Nomenclature.Attribute.sampleArrayFixedValues:
-                    var list = try v.list()
-                    for _ in 0..<list.count {
-                        let fixedID = try list.body.u16(), value = try list.body.u16()
-                        if fixedID == 1 { object.wave.invalidMask = value }  // INVALID_MASK
-                    }
-                default: break
-                }
-            }
-        } catch {
-            output.count("attributeErrors")
-            return
-        }
-        let time = stampAbsolute ?? stampRelative.flatMap { $0 == 0 ? nil : deviceTime(relative: $0) } ?? replyTime
-        do {
-            if var v = numericValue {
-                try emitNumeric(&v, object: object, time: time, hostTime: hostTime, into: &output)
-            }
-            if var v = numericCompound {
-                let list = try v.list()
-                var body = list.body
-                for _ in 0..<list.count { try emitNumeric(&body, object: object, time: time, hostTime: hostTime, into: &output) }
-                guard body.isAtEnd else { throw IntelliVuePDUError.inconsistentLength(what: "compound numeric", at: body.offset) }
-            }
-            if waveformsEnabled {
-                let waveTime = deviceTime(relative: relativeTime)
-                if var v = waveValue {
-                    try emitWave(&v, object: object, time: waveTime, hostTime: hostTime, into: &output)
-                }
-                if var v = waveCompound {
-                    let list = try v.list()
-                    var body = list.body
-                    for _ in 0..<list.count { try emitWave(&body, object: object, time: waveTime, hostTime: hostTime, into: &output) }
-                }
-            }
-        } catch {
-            output.count("attributeErrors")
-        }
-    }
-
-    private mutating func emitNumeric(_ v: inout PDUReader, object: ObjectContext, time: DeviceTime?, hostTime: Timestamp,
-                                      into output: inout DriverOutput) throws(IntelliVuePDUError) {
-        let physio = try v.u16()
-        let stateBits = IntelliVueMeasurementState(bits: try v.u16())
-        let unitCode = try v.u16()
-        let value = IntelliVueFloat(bits: try v.u32())
-        let reading = NumericReading(
-            metric: metric(physio: physio, label: object.label), value: value.decimal, unit: mapping.ucum(unitCode: unitCode),
-            vendorUnit: unitCode == 0 ? nil : vendorUnit(unitCode), state: stateBits.readingState(for: value),
-            reason: reason(stateBits, value), displayLabel: object.labelText, deviceTime: time, hostTime: hostTime)
-        output.observations.append(.numeric(reading))
-        output.count("numerics")
-    }
-
-    private mutating func emitWave(_ v: inout PDUReader, object: ObjectContext, time: DeviceTime?, hostTime: Timestamp,
-                                   into output: inout DriverOutput) throws(IntelliVuePDUError) {
-        let physio = try v.u16()
-        let stateBits = IntelliVueMeasurementState(bits: try v.u16())
-        let raw = try v.raw(Int(try v.u16()))
-        let wave = object.wave
-        guard wave.isComplete, let scale = wave.scale, wave.sampleBits == 8 || wave.sampleBits == 16 else {
-            output.count("wavesWithoutContext")  // observed values before their static context
-            return
-        }
-        let bytesPerSample = Int(wave.sampleBits) / 8
-        let mask = wave.sampleMask
-        let invalidMask = UInt32(wave.invalidMask) & ~mask  // only marker bits can flag invalid samples
-        var samples: [Int32?] = []
-        samples.reserveCapacity(raw.count / bytesPerSample)
-        var i = 0
-        while i + bytesPerSample <= raw.count {
-            let s = bytesPerSample == 2 ? UInt32(raw[i]) << 8 | UInt32(raw[i + 1]) : UInt32(raw[i])
-            i += bytesPerSample
-            samples.append(invalidMask != 0 && s & invalidMask == invalidMask ? nil : Int32(s & mask))
-        }
-        var reason = reason(stateBits, nil)
-        if let note = wave.scaleNote { reason = reason.map { $0 + "; " + note } ?? note }
-        let unitCode = wave.unitCode ?? 0
-        let segment = WaveformSegment(
-            metric: metric(physio: physio, label: object.label), unit: mapping.ucum(unitCode: unitCode),
-            vendorUnit: unitCode == 0 ? nil : vendorUnit(unitCode), scale: scale, offset: wave.offset,
-            samplePeriodNanoseconds: Int64(wave.periodTicks) * IntelliVueTime.nanosecondsPerTick, samples: samples,
-            state: stateBits.readingState(for: .value(0)), reason: reason, displayLabel: object.labelText, deviceTime: time,
-            hostTime: hostTime)
-        output.observations.append(.waveform(segment))
-        output.count("waveforms")
-    }
-
-    private mutating func metric(physio: UInt16, label: UInt32) -> MetricIdentity {
+    mutating func metric(physio: UInt16, label: UInt32) -> MetricIdentity {
         let key = UInt64(label) << 16 | UInt64(physio)
         if let m = metricCache[key] { return m }
         let m = mapping.metric(physio: physio, label: label)
@@ -257,14 +137,14 @@ struct PollResultDecoder: Sendable {
         return m
     }
 
-    private mutating func vendorUnit(_ code: UInt16) -> String {
+    mutating func vendorUnit(_ code: UInt16) -> String {
         if let s = vendorUnitCache[code] { return s }
         let s = IntelliVueMapping.vendorUnit(code)
         vendorUnitCache[code] = s
         return s
     }
 
-    private mutating func reason(_ state: IntelliVueMeasurementState, _ value: IntelliVueFloat?) -> String? {
+    mutating func reason(_ state: IntelliVueMeasurementState, _ value: IntelliVueFloat?) -> String? {
         let special: UInt32
         switch value {
         case .none, .value: special = 0
@@ -279,84 +159,5 @@ struct PollResultDecoder: Sendable {
         let s = state.reason(for: value) ?? ""
         reasonCache[key] = s
         return s
-    }
-
-    // MARK: alarms
-
-    private mutating func decodeAlertMonitor(attributes: PDUReader, count: Int) {
-        var r = attributes
-        do {
-            for _ in 0..<count {
-                let id = try r.u16()
-                var v = try r.sub(Int(try r.u16()))
-                let category: AlarmEvent.Category
-                switch id {
-                case Nomenclature.Attribute.alarmListPatient: category = .physiological
-                case Nomenclature.Attribute.alarmListTechnical: category = .technical
-                default: continue
-                }
-                if !alarms.collecting { alarms.begin() }
-                alarms.sawList(category)
-                var list = try v.list()
-                for _ in 0..<list.count { try decodeAlarmEntry(&list.body, category: category) }
-            }
-        } catch {
-            // A malformed list would turn into false "cleared" events: drop the whole reply's lists.
-            alarms.begin()
-        }
-    }
-
-    private mutating func decodeAlarmEntry(_ r: inout PDUReader, category: AlarmEvent.Category) throws(IntelliVuePDUError) {
-        let source = try r.u16(), code = try r.u16(), type = try r.u16()
-        _ = try r.u16()  // al_state
-        let objectClass = try r.u16(), objectContext = try r.u16(), objectHandle = try r.u16()
-        let infoID = try r.u16()
-        var info = try r.sub(Int(try r.u16()))
-        var text = ""
-        if infoID == Nomenclature.stringAlertInfo {
-            try info.skip(10)  // al_inst_no, al_text, priority, flags
-            text = AttributeValues.text(utf16: try info.raw(Int(try info.u16())))
-        }
-        let priority: AlarmEvent.Priority
-        switch type {
-        case 0x0400, 0x0004: priority = .high
-        case 0x0200, 0x0002: priority = .medium
-        case 0x0100, 0x0001: priority = .low
-        case 0: priority = .none
-        default: priority = .unknown
-        }
-        // The low bit of al_code says whether al_source is a physiological id (0) or an object class (1).
-        let metric: MetricIdentity? = code & 1 == 0 ? self.metric(physio: source, label: 0) : nil
-        let key = AlarmTracker.Key(category: category, source: source, code: code, objectClass: objectClass,
-                                   objectContext: objectContext, objectHandle: objectHandle)
-        alarms.add(key, .init(priority: priority, text: text, metric: metric,
-                              vendorCode: "intellivue:alert:0x" + hex(source) + ":0x" + hex(code)))
-    }
-
-    // MARK: demographics (only when enabled)
-
-    private mutating func decodeDemographics(attributes: PDUReader, count: Int, replyTime: DeviceTime?, hostTime: Timestamp,
-                                             into output: inout DriverOutput) {
-        // Only body measurements leave the driver; names, ids and dates of birth have no place in the feed.
-        let measures: [UInt16: String] = [0x09dc: "patient height", 0x09df: "patient weight", 0x09d8: "patient age",
-                                          0x0956: "patient body surface area"]
-        var r = attributes
-        do {
-            for _ in 0..<count {
-                let id = try r.u16()
-                var v = try r.sub(Int(try r.u16()))
-                guard let name = measures[id], v.remaining >= 6 else { continue }
-                let value = IntelliVueFloat(bits: try v.u32())
-                let unitCode = try v.u16()
-                let reading = NumericReading(
-                    metric: .unmapped("intellivue:attribute:0x" + hex(id)), value: value.decimal,
-                    unit: mapping.ucum(unitCode: unitCode), vendorUnit: unitCode == 0 ? nil : vendorUnit(unitCode),
-                    state: value.decimal == nil ? .absent : .valid, reason: value.specialName.map { "value " + $0 },
-                    displayLabel: name, deviceTime: replyTime, hostTime: hostTime)
-                output.observations.append(.numeric(reading))
-            }
-        } catch {
-            output.count("attributeErrors")
-        }
     }
 }

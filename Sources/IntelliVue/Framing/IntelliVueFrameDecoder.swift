@@ -30,17 +30,17 @@ public enum IntelliVueFrameError: Error, Hashable, Sendable, CustomStringConvert
         }
     }
 
-    /// Short stable name for counters.
+    /// The counter it is counted under (the standard ``DriverCounter`` names where one fits).
     public var counterName: String {
         switch self {
-        case .badFCS: "framesBadFCS"
-        case .oversize: "framesOversize"
-        case .truncated: "framesTruncated"
-        case .aborted: "framesAborted"
-        case .tooShort: "framesTooShort"
-        case .foreignHeader: "framesForeignHeader"
-        case .lengthMismatch: "framesLengthMismatch"
-        case .strayBytes: "strayBytes"
+        case .badFCS: "frames.checksum-error"
+        case .oversize: "frames.length-error"
+        case .truncated: "frames.truncated"
+        case .aborted: "frames.aborted"
+        case .tooShort: "frames.length-error"
+        case .foreignHeader: "frames.foreign-header"
+        case .lengthMismatch: "frames.length-error"
+        case .strayBytes: "bytes.discarded"
         }
     }
 }

@@ -7,10 +7,10 @@ extension IntelliVueDriver {
     /// Starts (or restarts) associating. `releaseFirst` sends a Release Request to clear an
     /// association an earlier run may have left on this connectionless serial link.
     mutating func beginAssociation(now: Timestamp, releaseFirst: Bool, into output: inout DriverOutput) {
-        resetSessionData()
+        resetSessionData(now: now, into: &output)
         if releaseFirst {
             send(AssociationMessages.releaseRequest, into: &output)
-            output.count("staleReleasesSent")
+            output.count("release.stale-sent")
             session = .releasingStale(.init(until: now.adding(nanoseconds: timing.staleReleaseWait)))
         } else {
             session = .associating(.init(attempts: 0, nextAttempt: now.adding(nanoseconds: timing.reassociationHoldOff)))
@@ -20,7 +20,7 @@ extension IntelliVueDriver {
     mutating func sendAssociationRequest(now: Timestamp, attempts: Int, warned: Bool, releasedAfter: Int = -1,
                                          into output: inout DriverOutput) {
         send(AssociationMessages.associationRequest(proposedProfile), into: &output)
-        output.count("associationRequestsSent")
+        output.count("association.requests-sent")
         if attempts == 0 {
             link(.requesting, "association request sent (115200 8N1)", now: now, into: &output)
         }
@@ -33,9 +33,13 @@ extension IntelliVueDriver {
         session = .associating(state)
     }
 
-    mutating func resetSessionData() {
+    /// Forgets the session. Alarms still open are ended: a new association starts with unknown
+    /// alarm state, and the monitor's next list is the only truth about what is active.
+    mutating func resetSessionData(now: Timestamp, into output: inout DriverOutput) {
         linked.reset()
-        decoder.alarms.reset()
+        decoder.alarms.endAll(reason: "association with the monitor ended; its alarm state is unknown until the next alarm list",
+                              hostTime: now, into: &output.observations)
+        decoder.forgetEpisodes()
         outstanding.removeAll()
         nextInvokeID = 1
         nextPollNumber = 1
@@ -51,6 +55,7 @@ extension IntelliVueDriver {
             if let last = lastReceive, !s.silent, now >= last.adding(nanoseconds: timing.silenceTimeout) {
                 s.silent = true
                 link(.silent, "no frames from the monitor for \(timing.silenceTimeout / 1_000_000_000) s (listen-only)", now: now, into: &output)
+                decoder.alarms.endAll(reason: "link silent: no frames from the monitor", hostTime: now, into: &output.observations)
             }
             session = .listening(s)
             output.nextDeadline = s.silent ? nil : silentAt
@@ -66,7 +71,7 @@ extension IntelliVueDriver {
                 if s.attempts > 0 && s.attempts % timing.associationAttemptsBeforeWarning == 0 && s.releasedAfter != s.attempts {
                     // The monitor may hold a stale association: release it before trying again.
                     send(AssociationMessages.releaseRequest, into: &output)
-                    output.count("staleReleasesSent")
+                    output.count("release.stale-sent")
                     var next = s
                     next.releasedAfter = s.attempts
                     next.nextAttempt = now.adding(nanoseconds: timing.staleReleaseWait)
@@ -91,7 +96,7 @@ extension IntelliVueDriver {
         case .associated(var s):
             if let last = lastReceive, now >= last.adding(nanoseconds: timing.silenceTimeout) {
                 link(.silent, "no frames from the monitor for \(timing.silenceTimeout / 1_000_000_000) s (cable pulled, monitor restarted or association lost); releasing and re-associating", now: now, into: &output)
-                output.count("silences")
+                output.count(.silences)
                 beginAssociation(now: now, releaseFirst: true, into: &output)
                 service(now: now, into: &output)
                 return
@@ -104,12 +109,12 @@ extension IntelliVueDriver {
             if now >= s.nextResend {
                 if s.attempts < timing.releaseAttempts {
                     send(AssociationMessages.releaseRequest, into: &output)
-                    output.count("releaseRequestsSent")
+                    output.count("release.sent")
                     let next = now.adding(nanoseconds: timing.releaseResend)
                     session = .releasing(.init(attempts: s.attempts + 1, nextResend: next))
                     output.nextDeadline = next
                 } else {
-                    output.count("releaseUnconfirmed")
+                    output.count("release.unconfirmed")
                     session = .stopped
                     output.nextDeadline = nil
                 }
@@ -126,24 +131,25 @@ extension IntelliVueDriver {
         case Nomenclature.SPDU.accept:
             let profile: IntelliVuePollProfile
             do { profile = try AssociationMessages.parsePollProfile(message) } catch {
-                output.count("pduErrors")
+                output.count(.malformedFrames)
                 link(.error, "unreadable association response (\(error)); re-associating", now: now, into: &output)
                 return
             }
-            output.count("associationsAccepted")
+            output.count("association.accepted")
             let detail = "association accepted: poll options 0x\(hex(profile.extensionOptions)), MTU \(profile.maximumMTUTransmit)"
                 + (configuration.waveformsEnabled && !profile.grantsWaves ? "; the monitor did not grant waves" : "")
             switch session {
             case .listening:
                 link(.connected, detail + " (listen-only)", now: now, into: &output)
+                decoder.alarms.endAll(reason: "the monitor started a new association", hostTime: now, into: &output.observations)
             case .associating, .releasingStale:
                 link(.connected, detail, now: now, into: &output)
                 session = .awaitingMDSCreate(.init(profile: profile, deadline: now.adding(nanoseconds: timing.mdsCreateWait)))
             default:
-                output.count("unexpectedAssociationResponses")
+                output.count("association.unexpected-responses")
             }
         case Nomenclature.SPDU.refuse:
-            output.count("associationsRefused")
+            output.count("association.refused")
             switch session {
             case .listening:
                 link(.disconnected, "monitor refused an association (listen-only)", now: now, into: &output)
@@ -154,10 +160,11 @@ extension IntelliVueDriver {
                 beginAssociation(now: now, releaseFirst: true, into: &output)
             }
         case Nomenclature.SPDU.abort:
-            output.count("abortsReceived")
+            output.count("association.aborted")
             switch session {
             case .listening:
                 link(.disconnected, "monitor aborted the association (listen-only)", now: now, into: &output)
+                decoder.alarms.endAll(reason: "association aborted", hostTime: now, into: &output.observations)
             case .releasing:
                 session = .stopped
             case .stopped, .idle:
@@ -167,10 +174,11 @@ extension IntelliVueDriver {
                 beginAssociation(now: now, releaseFirst: false, into: &output)
             }
         case Nomenclature.SPDU.finish:
-            output.count("releaseRequestsReceived")
+            output.count("release.received")
             switch session {
             case .listening:
                 link(.disconnected, "release request seen (listen-only)", now: now, into: &output)
+                decoder.alarms.endAll(reason: "association released", hostTime: now, into: &output.observations)
             case .stopped, .idle:
                 break
             default:
@@ -180,10 +188,10 @@ extension IntelliVueDriver {
                 beginAssociation(now: now, releaseFirst: false, into: &output)
             }
         case Nomenclature.SPDU.disconnect:
-            output.count("releaseResponsesReceived")
+            output.count("release.responses-received")
             switch session {
             case .releasing:
-                output.count("releaseConfirmed")
+                output.count("release.confirmed")
                 session = .stopped
             case .releasingStale:
                 // The stale association is gone: associate right away.
@@ -197,9 +205,9 @@ extension IntelliVueDriver {
                 break
             }
         case Nomenclature.SPDU.connect:
-            output.count("associationRequestsSeen")  // our own request echoed, or another client on the line
+            output.count("association.requests-seen")  // our own request echoed, or another client on the line
         default:
-            output.count("unknownMessages")
+            output.count("messages.unknown")
         }
     }
 }

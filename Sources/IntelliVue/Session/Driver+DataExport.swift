@@ -4,7 +4,7 @@ import BedsideModel
 /// Data-export messages: the MDS Create Event, poll results (single, extended, linked), errors.
 extension IntelliVueDriver {
     mutating func handleMessage(_ message: UnsafeRawBufferPointer, now: Timestamp, into output: inout DriverOutput) {
-        guard !message.isEmpty else { output.count("pduErrors"); return }
+        guard !message.isEmpty else { output.count(.malformedFrames); return }
         if case .listening(var s) = session, s.silent {
             s.silent = false
             session = .listening(s)
@@ -24,10 +24,10 @@ extension IntelliVueDriver {
             case Nomenclature.ROType.error:
                 handleError(header, now: now, into: &output)
             default:
-                output.count("unknownMessages")
+                output.count("messages.unknown")
             }
         } catch {
-            output.count("pduErrors")
+            output.count(.malformedFrames)
         }
     }
 
@@ -36,7 +36,7 @@ extension IntelliVueDriver {
                                        into output: inout DriverOutput) throws(IntelliVuePDUError) {
         guard header.commandType == Nomenclature.Command.eventReport
             || header.commandType == Nomenclature.Command.confirmedEventReport else {
-            output.count("unknownMessages")
+            output.count("messages.unknown")
             return
         }
         var body = header.body(message)
@@ -53,18 +53,19 @@ extension IntelliVueDriver {
                                                           currentTime: 0, eventType: eventType), into: &output)
             }
         }
-        guard eventType == Nomenclature.Event.mdsCreate else { output.count("eventReports"); return }
-        output.count("mdsCreateEvents")
+        guard eventType == Nomenclature.Event.mdsCreate else { output.count("events.other"); return }
+        output.count("events.mds-create")
         try data.skip(6)  // MdsCreateInfo.managed_object
         let attributes = try data.list()
         guard data.isAtEnd else { throw .inconsistentLength(what: "MDS create info", at: data.offset) }
         let facts = try MDSFacts(attributes: attributes.body, count: attributes.count)
         if let a = facts.absoluteTime, let r = facts.relativeTime {
             decoder.anchor = DeviceClockAnchor(absolute: a, relative: r)
-            output.count("clockAnchors")
+            output.count("clock.anchors")
         }
         if let id = facts.identity { output.identity = id }
         decoder.lastMDS = facts
+        if let mode = facts.operatingMode { decoder.monitorInDemoMode = mode == Nomenclature.OperatingMode.demo }
         if facts.operatingMode == Nomenclature.OperatingMode.demo {
             link(.error, "the monitor is in DEMO mode: its values are simulated (readings are marked demo); switch the monitor to monitoring mode for patient data", now: now, into: &output)
         }
@@ -82,6 +83,7 @@ extension IntelliVueDriver {
 
     private mutating func enterAssociated(profile: IntelliVuePollProfile, now: Timestamp, into output: inout DriverOutput) {
         let waves = configuration.waveformsEnabled && profile.grantsWaves
+        output.count(.sessionsStarted)
         session = .associated(.init(profile: profile, plan: PollPlan(now: now, waves: waves, demographics: decoder.demographicsEnabled)))
     }
 
@@ -93,13 +95,13 @@ extension IntelliVueDriver {
         case Nomenclature.Command.confirmedAction:
             let poll = try PollReplyHeader(parsing: header.body(message))
             try PollResultDecoder.validate(poll)
-            output.count("pollResults")
+            output.count("polls.results")
             let isAlerts = poll.objectClass == Nomenclature.ObjectClass.alertMonitor
             let chainWasOpen = linked.isOpen(header.invokeID)
             if isLinked {
-                output.count("linkedParts")
+                output.count("polls.linked-parts")
                 if linked.part(invokeID: header.invokeID, state: header.linkedState, count: header.linkedCount) == .broken {
-                    output.count("linkedChainsBroken")
+                    output.count("polls.linked-chains-broken")
                 }
                 if isAlerts && header.linkedState == Nomenclature.LinkedState.first { decoder.alarms.begin() }
             } else if isAlerts && !chainWasOpen {
@@ -108,8 +110,8 @@ extension IntelliVueDriver {
             decoder.decode(poll, hostTime: now, into: &output)
             if !isLinked {
                 switch linked.result(invokeID: header.invokeID) {
-                case .completed: output.count("linkedChainsCompleted")
-                case .broken: output.count("linkedChainsBroken")
+                case .completed: output.count("polls.linked-chains-completed")
+                case .broken: output.count("polls.linked-chains-broken")
                 default: break
                 }
                 if isAlerts {
@@ -118,14 +120,14 @@ extension IntelliVueDriver {
                 }
             }
         case Nomenclature.Command.confirmedSet, Nomenclature.Command.set:
-            output.count("setResults")
+            output.count("polls.set-results")
         default:
-            output.count("otherResults")
+            output.count("polls.other-results")
         }
     }
 
     private mutating func handleError(_ header: RemoteOperationHeader, now: Timestamp, into output: inout DriverOutput) {
-        output.count("errorResults")
+        output.count("polls.error-results")
         let task = outstanding.removeValue(forKey: header.invokeID)
         let what = task.map { "\($0) request" } ?? "request \(header.invokeID)"
         var detail = "monitor answered \(what) with \(RemoteOperationHeader.errorName(header.errorValue))"
@@ -202,7 +204,7 @@ extension IntelliVueDriver {
         case .keepAlive:
             message = DataExportRequests.singlePoll(invokeID: invoke, pollNumber: takePollNumber(), objectClass: Nomenclature.ObjectClass.alertMonitor,
                                                     attributeGroup: Nomenclature.AttributeGroup.vmoStatic)
-            output.count("keepAlivesSent")
+            output.count("requests.keep-alives")
         }
         outstanding[invoke] = task
         if outstanding.count > 64 { outstanding.removeAll() }  // answers lost on the line must not accumulate

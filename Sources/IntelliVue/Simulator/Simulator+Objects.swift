@@ -23,6 +23,11 @@ extension IntelliVueSimulator {
         }
     }
 
+    /// Simulated values can never pass as patient data: every value carries the protocol's own
+    /// DEMO_DATA state bit, every alarm the DEV_IN_DEMO_MODE alert state, and the MDS says demo mode.
+    static let demoData: UInt16 = 0x0400
+    static let devInDemoMode: UInt16 = 0x0100
+
     private static func includesValues(_ group: UInt16) -> Bool { group == 0 || group == Nomenclature.AttributeGroup.metricObservedValue }
     private static func includesLabels(_ group: UInt16) -> Bool { group == 0 || group == 0x0810 }
     private static func includesStatic(_ group: UInt16) -> Bool { group == 0 || group == Nomenclature.AttributeGroup.vmoStatic }
@@ -57,14 +62,14 @@ extension IntelliVueSimulator {
             if Self.includesValues(group) {
                 if values.count == 1 {
                     o.attributes.add(Nomenclature.Attribute.numericObserved) { w in
-                        MonitorMessages.numericValue(&w, physio: values[0].physio, state: 0, unit: values[0].unit,
+                        MonitorMessages.numericValue(&w, physio: values[0].physio, state: Self.demoData, unit: values[0].unit,
                                                      mantissa: values[0].mantissa, exponent: values[0].exponent)
                     }
                 } else {
                     o.attributes.add(Nomenclature.Attribute.numericCompoundObserved) { w in
                         w.u16(UInt16(values.count)); w.u16(UInt16(10 * values.count))
                         for x in values {
-                            MonitorMessages.numericValue(&w, physio: x.physio, state: 0, unit: x.unit, mantissa: x.mantissa,
+                            MonitorMessages.numericValue(&w, physio: x.physio, state: Self.demoData, unit: x.unit, mantissa: x.mantissa,
                                                          exponent: x.exponent)
                         }
                     }
@@ -88,7 +93,7 @@ extension IntelliVueSimulator {
         o.attributes.add(Nomenclature.Attribute.alarmListPatient) { w in
             var entries = PDUWriter()
             for alarm in alarms {
-                entries.u16(alarm.source); entries.u16(alarm.code); entries.u16(alarm.type); entries.u16(0)
+                entries.u16(alarm.source); entries.u16(alarm.code); entries.u16(alarm.type); entries.u16(Self.devInDemoMode)
                 entries.u16(Nomenclature.ObjectClass.numeric); entries.u16(1); entries.u16(alarm.objectHandle)
                 entries.u16(Nomenclature.stringAlertInfo)
                 var info = PDUWriter()
@@ -138,7 +143,7 @@ extension IntelliVueSimulator {
             let ticksPerSample = Int64(spec.2)
             let n0 = blockStart / (ticksPerSample * IntelliVueTime.nanosecondsPerTick)
             o.attributes.add(Nomenclature.Attribute.sampleArrayObserved) { w in
-                w.u16(spec.1); w.u16(0); w.u16(UInt16(2 * spec.3))
+                w.u16(spec.1); w.u16(Self.demoData); w.u16(UInt16(2 * spec.3))
                 for i in 0..<Int64(spec.3) {
                     let n = n0 + i
                     switch label {

@@ -70,7 +70,7 @@ extension IntelliVueSimulator {
         a.add(Nomenclature.Attribute.idModel) { w in
             MonitorMessages.variableLabel(&w, "Philips"); MonitorMessages.variableLabel(&w, "M8000-SIM")
         }
-        a.add(Nomenclature.Attribute.modeOperation) { w in w.u16(Nomenclature.OperatingMode.monitoring) }
+        a.add(Nomenclature.Attribute.modeOperation) { w in w.u16(Nomenclature.OperatingMode.demo) }  // simulated: demo, never monitoring
         a.add(0x091e) { w in MonitorMessages.string(&w, "SIM1", padTo: 17) }    // bed label
         a.add(Nomenclature.Attribute.timeAbsolute) { w in w.append(IntelliVueTime.absoluteBytes(now)) }
         a.add(Nomenclature.Attribute.timeRelative) { w in w.u32(relativeTime(now)) }

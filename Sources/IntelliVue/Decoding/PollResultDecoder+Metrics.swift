@@ -1,0 +1,186 @@
+import BedsideDriver
+import BedsideModel
+
+/// Numeric and wave objects: values, their key (instance, containment, site, source), units, and
+/// episodic NBP.
+extension PollResultDecoder {
+    mutating func decodeMetric(context: UInt16, handle: UInt16, attributes: PDUReader, count: Int,
+                                       relativeTime: UInt32, replyTime: DeviceTime?, hostTime: Timestamp,
+                                       into output: inout DriverOutput) {
+        let key = ObjectContext.key(context: context, handle: handle)
+        var object = objects[key] ?? ObjectContext()
+        objects[key] = nil  // hold the only reference while editing, so the cached label is not copied
+        defer { objects[key] = object }
+        var numericValue: PDUReader?, numericCompound: PDUReader?
+        var waveValue: PDUReader?, waveCompound: PDUReader?
+        var stampAbsolute: DeviceTime?, stampRelative: UInt32?
+        var r = attributes
+        do {
+            for _ in 0..<count {
+                let id = try r.u16()
+                var v = try r.sub(Int(try r.u16()))
+                switch id {
+                case Nomenclature.Attribute.idLabel: object.label = try v.u32()
+                case Nomenclature.Attribute.idLabelString:
+                    let raw = try v.raw(Int(try v.u16()))
+                    if !raw.elementsEqual(object.labelRaw) {
+                        object.labelRaw = Array(raw)
+                        object.labelText = AttributeValues.text(utf16: raw)
+                    }
+                case Nomenclature.Attribute.numericObserved: numericValue = v
+                case Nomenclature.Attribute.numericCompoundObserved: numericCompound = v
+                case Nomenclature.Attribute.sampleArrayObserved: waveValue = v
+                case Nomenclature.Attribute.sampleArrayCompoundObserved: waveCompound = v
+                case Nomenclature.Attribute.timeStampAbsolute:
+                    stampAbsolute = resolved(IntelliVueTime.absolute(try v.raw(8)))
+                case Nomenclature.Attribute.timeStampRelative: stampRelative = try v.u32()
+                case Nomenclature.Attribute.sampleArraySpec:
+                    try v.skip(2)
+                    object.wave.sampleBits = try v.u8()
+                    object.wave.significantBits = try v.u8()
+                    object.wave.flags = try v.u16()
+                case Nomenclature.Attribute.scaleSpecI16:
+                    let la = IntelliVueFloat(bits: try v.u32()), ua = IntelliVueFloat(bits: try v.u32())
+                    object.wave.setScale(lowerAbsolute: la, upperAbsolute: ua, lowerScaled: try v.u16(), upperScaled: try v.u16())
+                case Nomenclature.Attribute.timePeriodSample: object.wave.periodTicks = try v.u32()
+                case Nomenclature.Attribute.unitCode:
+                    object.wave.unitCode = try v.u16()  // OIDType in the DIM partition
+                case Nomenclature.Attribute.sampleArrayFixedValues:
+                    var list = try v.list()
+                    for _ in 0..<list.count {
+                        let fixedID = try list.body.u16(), value = try list.body.u16()
+                        if fixedID == 1 { object.wave.invalidMask = value }  // INVALID_MASK
+                    }
+                default: break
+                }
+            }
+        } catch {
+            output.count("attributes.malformed")
+            return
+        }
+        let time = stampAbsolute ?? stampRelative.flatMap { $0 == 0 ? nil : deviceTime(relative: $0) } ?? replyTime
+        do {
+            var readings: [DecodedNumeric] = []
+            if var v = numericValue {
+                readings.append(try numeric(&v, object: object, time: time, hostTime: hostTime, into: &output))
+            }
+            if var v = numericCompound {
+                let list = try v.list()
+                var body = list.body
+                for _ in 0..<list.count { readings.append(try numeric(&body, object: object, time: time, hostTime: hostTime, into: &output)) }
+                guard body.isAtEnd else { throw IntelliVuePDUError.inconsistentLength(what: "compound numeric", at: body.offset) }
+            }
+            if !readings.isEmpty {
+                emit(readings, object: &object, measuredAt: stampAbsolute, into: &output)
+            }
+            if waveformsEnabled {
+                let waveTime = deviceTime(relative: relativeTime)
+                if var v = waveValue {
+                    try emitWave(&v, object: object, time: waveTime, hostTime: hostTime, into: &output)
+                }
+                if var v = waveCompound {
+                    let list = try v.list()
+                    var body = list.body
+                    for _ in 0..<list.count { try emitWave(&body, object: object, time: waveTime, hostTime: hostTime, into: &output) }
+                }
+            }
+        } catch {
+            output.count("attributes.malformed")
+        }
+    }
+
+    /// Appends one object's readings. An NBP object is episodic: the monitor repeats the last cuff
+    /// result in every poll, so it is reported once per measurement (its absolute time stamp, or
+    /// its values when the stamp is missing), and not while the cuff is still measuring.
+    mutating func emit(_ decoded: [DecodedNumeric], object: inout ObjectContext, measuredAt: DeviceTime?,
+                               into output: inout DriverOutput) {
+        let readings = decoded.map(\.reading)
+        guard decoded.contains(where: { Self.episodicPhysioIDs.contains($0.physio) }) else {
+            for r in readings { output.observations.append(.numeric(r)) }
+            output.count(.numerics, by: readings.count)
+            return
+        }
+        let measuring = IntelliVueMeasurementState.measurementOngoing | IntelliVueMeasurementState.earlyIndication
+        if decoded.contains(where: { $0.state.bits & measuring != 0 }) {
+            output.count("nbp.in-progress-held", by: readings.count)
+            return
+        }
+        let episode = ObjectContext.Episode(measuredAt: measuredAt?.instant,
+                                            values: measuredAt == nil ? readings.map { "\($0.state.rawValue) \($0.value?.text ?? "-")" } : [])
+        guard episode != object.lastEpisode else {
+            output.count("nbp.repeats-skipped", by: readings.count)
+            return
+        }
+        object.lastEpisode = episode
+        for var r in readings {
+            r.episodic = true
+            output.observations.append(.numeric(r))
+        }
+        output.count(.numerics, by: readings.count)
+    }
+
+    /// NBP systolic, diastolic, mean (NOM_PRESS_BLD_NONINV_*) and NBP pulse: one cuff measurement each.
+    static let episodicPhysioIDs: Set<UInt16> = [0x4a05, 0x4a06, 0x4a07, 0xf0e5]
+
+    /// A numeric as decoded, with the protocol facts the feed's reading does not keep.
+    struct DecodedNumeric {
+        var physio: UInt16
+        var state: IntelliVueMeasurementState
+        var reading: NumericReading
+    }
+
+    mutating func numeric(_ v: inout PDUReader, object: ObjectContext, time: DeviceTime?, hostTime: Timestamp,
+                                  into output: inout DriverOutput) throws(IntelliVuePDUError) -> DecodedNumeric {
+        let physio = try v.u16()
+        let stateBits = IntelliVueMeasurementState(bits: try v.u16())
+        let unitCode = try v.u16()
+        let value = IntelliVueFloat(bits: try v.u32())
+        let metric = metric(physio: physio, label: object.label)
+        if !metric.isMapped { output.count(.unmappedCodes) }
+        let place = mapping.placement(physio: physio, label: object.label)
+        let ucum = mapping.ucum(unitCode: unitCode)
+        return DecodedNumeric(physio: physio, state: stateBits, reading: NumericReading(
+            metric: metric, instance: place.instance, containment: place.containment, value: value.decimal, unit: ucum,
+            unitCode: IntelliVueMapping.mdcUnitCode(unitCode),
+            vendorUnit: unitCode == 0 || ucum != nil ? nil : vendorUnit(unitCode), state: stateBits.readingState(for: value),
+            reason: reason(stateBits, value), site: place.site, source: place.source, displayLabel: object.labelText,
+            deviceTime: time, hostTime: hostTime))
+    }
+
+    mutating func emitWave(_ v: inout PDUReader, object: ObjectContext, time: DeviceTime?, hostTime: Timestamp,
+                                   into output: inout DriverOutput) throws(IntelliVuePDUError) {
+        let physio = try v.u16()
+        let stateBits = IntelliVueMeasurementState(bits: try v.u16())
+        let raw = try v.raw(Int(try v.u16()))
+        let wave = object.wave
+        guard wave.isComplete, let scale = wave.scale, wave.sampleBits == 8 || wave.sampleBits == 16 else {
+            output.count("waves.without-context")  // observed values before their static context
+            return
+        }
+        let bytesPerSample = Int(wave.sampleBits) / 8
+        let mask = wave.sampleMask
+        let invalidMask = UInt32(wave.invalidMask) & ~mask  // only marker bits can flag invalid samples
+        var samples: [Int32?] = []
+        samples.reserveCapacity(raw.count / bytesPerSample)
+        var i = 0
+        while i + bytesPerSample <= raw.count {
+            let s = bytesPerSample == 2 ? UInt32(raw[i]) << 8 | UInt32(raw[i + 1]) : UInt32(raw[i])
+            i += bytesPerSample
+            samples.append(invalidMask != 0 && s & invalidMask == invalidMask ? nil : Int32(s & mask))
+        }
+        var reason = reason(stateBits, nil)
+        if let note = wave.scaleNote { reason = reason.map { $0 + "; " + note } ?? note }
+        let unitCode = wave.unitCode ?? 0
+        let place = mapping.placement(physio: physio, label: object.label)
+        let ucum = mapping.ucum(unitCode: unitCode)
+        let segment = WaveformSegment(
+            metric: metric(physio: physio, label: object.label), instance: place.instance, containment: place.containment,
+            unit: ucum, unitCode: IntelliVueMapping.mdcUnitCode(unitCode),
+            vendorUnit: unitCode == 0 || ucum != nil ? nil : vendorUnit(unitCode), scale: scale, offset: wave.offset,
+            samplePeriodNanoseconds: Int64(wave.periodTicks) * IntelliVueTime.nanosecondsPerTick, samples: samples,
+            state: stateBits.readingState(for: .value(0)), reason: reason, site: place.site, displayLabel: object.labelText, deviceTime: time,
+            hostTime: hostTime)
+        output.observations.append(.waveform(segment))
+        output.count(.waveforms)
+    }
+}
