@@ -93,6 +93,7 @@ struct PortPipelineTests {
             var tail: [Observation] = []
             while let e = await events.next() { tail.append(try #require(e.record).observation) }
             #expect(tail.map(\.linkKind) == [.disconnected, nil, .closed])
+            guard tail.count == 3 else { Issue.record("after the hang-up: \(tail)"); return }
             guard case .numeric(let stale) = tail[1] else { Issue.record("no stale mark"); return }
             #expect(stale.state == .stale && stale.value == DecimalValue(72))
             #expect(stale.reason?.contains("link disconnected") == true)
