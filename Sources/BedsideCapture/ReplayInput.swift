@@ -45,7 +45,9 @@ public final class ReplayInput {
     ///   ``CaptureError`` when the input cannot be read or its header is damaged,
     ///   ``IntelliVueSerialLog/ImportError`` when a log holds no frame at all, and whatever
     ///   `rawLineSettings` throws.
-    public static func open(path: String, forceRaw: Bool, driver: String?,
+    ///   - rawStartTime: when a raw dump's first byte was received (``RawDumpAnchor`` finds it
+    ///     from the device's clock); the epoch when not given.
+    public static func open(path: String, forceRaw: Bool, driver: String?, rawStartTime: Timestamp? = nil,
                             rawLineSettings: (String) throws -> SerialSettings) throws -> ReplayInput {
         let input = try CaptureInput(path: path)
         let kind: CaptureFormatSniffer.Kind = forceRaw ? .rawBytes : try CaptureFormatSniffer.kind(of: input)
@@ -61,10 +63,11 @@ public final class ReplayInput {
             return ReplayInput(path: path, kind: kind, driverName: name, chunks: reader, input: input)
         case .rawBytes:
             guard let driver else { throw ReplayInputError.rawDumpNeedsDriver(path: path) }
-            // A dump has no timing: it is timed at the driver's line rate from 1970-01-01, so the
+            // A dump has no timing: it is timed at the driver's line rate from its start time, so the
             // same bytes always replay to the same feed.
             let reader = RawDumpReader(input: input, settings: try rawLineSettings(driver),
-                                       startTime: Timestamp(nanosecondsSinceEpoch: 0), driver: driver, source: path)
+                                       startTime: rawStartTime ?? Timestamp(nanosecondsSinceEpoch: 0), driver: driver,
+                                       source: path)
             return ReplayInput(path: path, kind: kind, driverName: driver, chunks: reader, input: input)
         }
     }
@@ -97,6 +100,9 @@ public final class ReplayInput {
         transmitScanNote = "\(input.name) cannot be read twice and holds no tx chunk in its first 4 MiB: replaying listen-only"
         return false
     }
+
+    /// Whether the input can be opened again from its start (a regular file, not a pipe).
+    public var canReopen: Bool { input.isRegularFile && input.reopenPath != nil }
 
     /// Every remaining chunk in memory (for the benchmark and the exporters, which need them all).
     public func allChunks() throws(CaptureError) -> [CaptureChunk] {
