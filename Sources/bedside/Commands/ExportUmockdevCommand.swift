@@ -1,6 +1,7 @@
 import ArgumentParser
 import BedsideCapture
 import BedsideModel
+import BedsideRuntime
 import Glibc
 
 struct ExportUmockdevCommand: AsyncParsableCommand {
@@ -28,15 +29,18 @@ struct ExportUmockdevCommand: AsyncParsableCommand {
     var driver: String?
     @Flag(help: "Leave out what the bridge sent (for a listen-only program).")
     var rxOnly = false
-    @Option(help: "Play the recorded delays this many times faster.")
+    @Option(help: "Play the recorded delays this many times faster (0.01–1000).")
     var speed: Double = 1
     @Flag(help: "No delays at all.")
     var fast = false
 
+    func validate() throws {
+        try validating { try OptionCheck.speed(speed) }
+    }
+
     func run() async throws {
         global.bootstrap()
         try await reportingErrors {
-            guard speed > 0 else { throw CommandFailure("--speed must be greater than 0") }
             let source = try ReplaySource.open(path: file, forceRaw: false, driver: driver)
             let capture = Capture(header: source.header, chunks: try source.allChunks())
             let exporter = UmockdevScriptExporter(speed: fast ? nil : speed, includeTransmit: !rxOnly)

@@ -1,24 +1,27 @@
 import BedsideDriver
 import BedsideModel
-import BedsideRuntime
 import BedsideSerial
 import Logging
 
+/// Descriptors one simulated device holds: the pseudo-terminal's controller and its NIO
+/// registration, and room for the bridge's end of the tty when it is hosted in the same process.
+public let descriptorsPerSimulatedDevice: UInt64 = 4
+
 /// A device simulator running on the controller side of a fresh pseudo-terminal.
-struct SimulatedDevice: Sendable {
-    let driverName: String
-    let terminal: PseudoTerminal
-    let host: SimulatorHost
-    let channel: NIOAsyncChannelOfBytes
+public struct SimulatedDevice: Sendable {
+    public let driverName: String
+    public let terminal: PseudoTerminal
+    public let host: SimulatorHost
+    public let channel: NIOAsyncChannelOfBytes
 
     /// The tty a bridge opens to talk to the simulated device.
-    var devicePath: String { terminal.devicePath }
+    public var devicePath: String { terminal.devicePath }
 
     /// Line settings to open ``devicePath`` with: the driver's, except the character framing. A
     /// Linux pseudo-terminal always carries 8 data bits without parity and refuses anything
     /// else; bytes pass unchanged either way, so speed, stop bits and flow control are all
     /// that can (and need to) match.
-    static func lineSettings(for driver: any DeviceDriver.Type) -> SerialSettings {
+    public static func lineSettings(for driver: any DeviceDriver.Type) -> SerialSettings {
         var settings = driver.descriptor.defaultSerialSettings
         settings.dataBits = 8
         settings.parity = .none
@@ -26,26 +29,33 @@ struct SimulatedDevice: Sendable {
     }
 
     /// - Parameter capture: record the simulator's line to this new `.bbcap` file (as a host sees it).
-    static func start(driver name: String, configuration: SimulatorConfiguration, clock: BridgeClock,
+    public static func start(driver name: String, configuration: SimulatorConfiguration, clock: BridgeClock,
                       capture: String? = nil) async throws -> SimulatedDevice {
         let simulator = try DriverCatalog.registry.makeSimulator(named: name, configuration: configuration)
         return try await start(driver: name, simulator: simulator, clock: clock, capture: capture)
     }
 
-    static func start(driver name: String, simulator: any DeviceSimulator, clock: BridgeClock, capture: String? = nil,
+    public static func start(driver name: String, simulator: any DeviceSimulator, clock: BridgeClock, capture: String? = nil,
                       onTransmit: (@Sendable (Int) -> Void)? = nil) async throws -> SimulatedDevice {
         let registry = DriverCatalog.registry
         let settings = lineSettings(for: try registry.driverType(named: name))
-        let terminal = try PseudoTerminal.open(settings: settings)
+        let terminal: PseudoTerminal
+        do { terminal = try PseudoTerminal.open(settings: settings) } catch {
+            throw ResourceExhaustion.explain(error, doing: "opening a pseudo-terminal for the \(name) simulator")
+        }
         do {
             let driverType = try registry.driverType(named: name)
             let recorder = try capture.map {
                 try CaptureFileRecorder.create(
                     path: $0, driver: name, settings: settings,
-                    identity: DeviceIdentity(driver: name, vendor: driverType.descriptor.vendor, port: terminal.devicePath),
+                    identity: DeviceIdentity(driver: name, vendor: driverType.descriptor.vendor, port: terminal.devicePath,
+                                             simulated: true),
                     note: "the \(name) simulator's line, recorded on its pseudo-terminal \(terminal.devicePath) (rx: what the simulator sent)")
             }
-            let channel = try await terminal.makeAsyncChannel()
+            let channel: NIOAsyncChannelOfBytes
+            do { channel = try await terminal.makeAsyncChannel() } catch {
+                throw ResourceExhaustion.explain(error, doing: "starting the \(name) simulator")
+            }
             var logger = Logger(label: "bedside.simulator")
             logger[metadataKey: "simulator"] = "\(name)"
             logger[metadataKey: "tty"] = "\(terminal.devicePath)"
@@ -59,10 +69,10 @@ struct SimulatedDevice: Sendable {
     }
 
     /// Runs the simulator until ``stop()``; then closes the pseudo-terminal.
-    func run() async throws -> SimulatorHost.Summary {
+    public func run() async throws -> SimulatorHost.Summary {
         defer { terminal.close() }
         return try await host.run(on: channel)
     }
 
-    func stop() { host.stop() }
+    public func stop() { host.stop() }
 }
