@@ -29,7 +29,7 @@ public enum OptionCheck {
     public static func number(_ value: Double, option: String, in range: ClosedRange<Double>, what: String,
                               hint: String? = nil) throws(Failure) -> Double {
         guard value.isFinite, range.contains(value) else {
-            throw Failure(option: option, value: "\(value)",
+            throw Failure(option: option, value: format(value),
                           requirement: "a finite number of \(what) from \(format(range.lowerBound)) to "
                               + "\(format(range.upperBound))" + (hint.map { "; \($0)" } ?? ""))
         }
@@ -65,7 +65,7 @@ public enum OptionCheck {
     public static func interval(_ value: Double?, option: String = "--interval") throws(Failure) -> Int? {
         guard let value else { return nil }
         guard value.isFinite, value.rounded() == value, Double(intervalRange.lowerBound)...Double(intervalRange.upperBound) ~= value else {
-            throw Failure(option: option, value: "\(value)",
+            throw Failure(option: option, value: format(value),
                           requirement: "a whole number of seconds from \(intervalRange.lowerBound) to "
                               + "\(intervalRange.upperBound) (the protocols request updates in whole seconds)")
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BedsideDriver
 import BedsideRuntime
 
 /// Runs a command body; any error becomes one clear line on stderr and the exit status
@@ -22,6 +23,7 @@ private func exitStatus(for error: any Error) -> BridgeExitStatus {
     switch error {
     case let e as CommandFailure: e.exitStatus
     case is OptionCheck.Failure: .usage
+    case DriverRegistryError.invalidOption: .usage
     default: .failure
     }
 }
