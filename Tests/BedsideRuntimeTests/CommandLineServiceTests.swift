@@ -1,3 +1,4 @@
+import BedsideModel
 import Foundation
 import Glibc
 import Testing

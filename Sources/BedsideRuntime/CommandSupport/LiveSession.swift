@@ -77,7 +77,7 @@ public struct LiveSession: Sendable {
                     if let channel = firstChannel.withLock({ c in defer { c = nil }; return c }) { return channel }
                     return try await waiter.open()
                 })
-            runnable = WaitingSupervisor(supervisor: supervisor, waiter: waiter)
+            runnable = WaitingSupervisor(supervisor: supervisor, waiter: waiter, firstChannel: firstChannel)
         } else {
             runnable = try await openPort(path: port, driver: driver, settings: settings, location: location, bus: bus,
                                           clock: clock, recorder: capture, exclusive: exclusive)

@@ -116,12 +116,25 @@ public final class PortWaiter: Sendable {
     }
 }
 
-/// A ``PortSupervisor`` whose reopening waits through ``PortWaiter``: stopping one stops both.
+/// A ``PortSupervisor`` whose opening waits through ``PortWaiter``: stopping one stops both.
+///
+/// The first channel is waited for here, before the supervisor starts, so a stop while the port
+/// has never appeared ends quietly (there was no session to stop); reopening after a hang-up waits
+/// inside the supervisor's opener.
 public struct WaitingSupervisor: RunnablePort {
     public let supervisor: PortSupervisor
     public let waiter: PortWaiter
+    /// The channel of the first session: opened at start, or waited for by ``runSessions()``.
+    let firstChannel: Locked<NIOAsyncChannelOfBytes?>
 
-    public func runSessions() async -> [PortPipeline.Summary] { await supervisor.run() }
+    public func runSessions() async -> [PortPipeline.Summary] {
+        if firstChannel.withLock({ $0 == nil }) {
+            // Stopped before the port ever appeared: the supervisor, already stopped, only
+            // completes the capture.
+            if let channel = try? await waiter.open() { firstChannel.withLock { $0 = channel } }
+        }
+        return await supervisor.run()
+    }
 
     public func stop() {
         supervisor.stop()
