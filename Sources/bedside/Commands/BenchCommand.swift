@@ -59,6 +59,7 @@ struct BenchCommand: AsyncParsableCommand {
             Console.out("replay: skipped (no capture; pass a path, or put the shared captures at ../shared/captures)")
             return
         }
+        try InputFile.requireNonEmpty(path)
         // --driver (default ge-datex) decodes a raw dump; a capture or log names its own driver.
         let isRaw = try CaptureFormatSniffer.kind(ofFileAt: path) == .rawBytes
         let source = try ReplaySource.open(path: path, forceRaw: false, driver: isRaw ? driver : nil)

@@ -41,6 +41,7 @@ struct ExportUmockdevCommand: AsyncParsableCommand {
     func run() async throws {
         global.bootstrap()
         try await reportingErrors {
+            try InputFile.requireNonEmpty(file)
             let source = try ReplaySource.open(path: file, forceRaw: false, driver: driver)
             let capture = Capture(header: source.header, chunks: try source.allChunks())
             let exporter = UmockdevScriptExporter(speed: fast ? nil : speed, includeTransmit: !rxOnly)

@@ -34,6 +34,7 @@ struct PlayCommand: AsyncParsableCommand {
         global.bootstrap()
         try await reportingErrors {
             if fast && speed != nil { throw CommandFailure("give either --speed or --fast, not both", exitStatus: .usage) }
+            try InputFile.requireNonEmpty(file)
             let source = try ReplaySource.open(path: file, forceRaw: false, driver: driver)
             var header = source.header
             if header.serialSettings == nil { header.serialSettings = source.driverType.descriptor.defaultSerialSettings }
@@ -46,7 +47,12 @@ struct PlayCommand: AsyncParsableCommand {
             let stopper = Task {
                 for await _ in ShutdownSignals.stream() { task.cancel(); break }
             }
-            let report = try await task.value
+            let report: LiveReplayReport
+            do { report = try await task.value } catch is CancellationError {
+                // A stop signal before the end is a stop request, as for every other command.
+                Console.note("stopped before the end of \(file)")
+                return
+            }
             stopper.cancel()
             var line = "played \(file): \(report.bytesWritten) bytes to \(report.devicePath), "
                 + "\(report.bytesReceived.count) bytes written by the program"

@@ -13,6 +13,10 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
         throw error
     } catch let error as ValidationError {
         throw error
+    } catch BlockingFileWriter.WriteError.readerClosed {
+        // The reader of stdout closed it (`bedside … | head`): nobody is left to serve, which
+        // ends every command the same way, successfully (docs/reliability.md).
+        return
     } catch {
         Console.error(CommandFailure.message(for: error))
         throw ExitCode(exitStatus(for: error).rawValue)
