@@ -93,6 +93,7 @@ struct CommandLineHardeningTests {
         #expect(berlin.utcOffset(at: Timestamp(secondsSinceEpoch: 1_774_744_200)) == 3600)
         #expect(berlin.utcOffset(at: Timestamp(secondsSinceEpoch: 1_774_747_800)) == 7200)
         #expect(throws: CommandFailure.self) { try IANADeviceTimeZone(identifier: "Mars/Olympus") }
-        #expect(try deviceTimeZone(named: nil, clockOffsetSeconds: -3600).utcOffset(at: Timestamp(secondsSinceEpoch: 0)) == 3600)
+        #expect(try deviceTimeZone(named: nil, clockOffsetSeconds: -3600)?.utcOffset(at: Timestamp(secondsSinceEpoch: 0)) == 3600)
+        #expect(try deviceTimeZone(named: nil, clockOffsetSeconds: nil) == nil, "neither flag: the command's default applies")
     }
 }

@@ -23,9 +23,9 @@ public final class SessionCapture: TrafficRecorder {
     ///   `NAME-2.bbcap`, … instead of refusing (a service restarted with the same command line
     ///   keeps every session, each in its own file).
     public init(path: String, rotate: Bool, driver: String, vendor: String, settings: SerialSettings, port: String,
-                location: String?, driverOptions: String) throws {
+                location: String?, timeZone: String? = nil, driverOptions: String) throws {
         let chosen = rotate ? Self.firstFreeName(for: path) : path
-        let identity = DeviceIdentity(driver: driver, vendor: vendor, port: port, location: location)
+        let identity = DeviceIdentity(driver: driver, vendor: vendor, port: port, location: location, timeZone: timeZone)
         do {
             file = try CaptureFileRecorder.create(
                 path: chosen, driver: driver, settings: settings, identity: identity,

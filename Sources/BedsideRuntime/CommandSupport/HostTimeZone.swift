@@ -33,8 +33,9 @@ public struct IANADeviceTimeZone: DeviceTimeZone {
     }
 }
 
-/// The device's zone from `--time-zone` / `--clock-offset` (at most one of them; neither: the host's).
-public func deviceTimeZone(named name: String?, clockOffsetSeconds: Int64?) throws(CommandFailure) -> any DeviceTimeZone {
+/// The device's zone from `--time-zone` / `--clock-offset` (at most one of them; `nil` when
+/// neither is given, and the command's default applies).
+public func deviceTimeZone(named name: String?, clockOffsetSeconds: Int64?) throws(CommandFailure) -> (any DeviceTimeZone)? {
     switch (name, clockOffsetSeconds) {
     case (.some, .some):
         throw CommandFailure("give either --time-zone or --clock-offset, not both", exitStatus: .usage)
@@ -49,6 +50,6 @@ public func deviceTimeZone(named name: String?, clockOffsetSeconds: Int64?) thro
         // The flag is what to add to the device's clock to get UTC: the zone's offset east is its negation.
         return FixedOffsetTimeZone(offsetSeconds: Int32(-offset))
     case (nil, nil):
-        return IANADeviceTimeZone.host
+        return nil
     }
 }

@@ -82,14 +82,20 @@ public struct DriverTuning: Sendable {
 
     /// The driver configuration, every value checked (the driver's own options are checked
     /// against its declaration by ``DriverSetup``).
-    public func configuration(transmitEnabled: Bool = true) throws -> DriverConfiguration {
+    ///
+    /// - Parameter defaultTimeZone: the device's zone when neither `--time-zone` nor
+    ///   `--clock-offset` is given: the host's for a live port (a device set by hand to the
+    ///   clinic's clock); a fixed one for an offline replay, whose feed must not depend on the
+    ///   machine it runs on.
+    public func configuration(transmitEnabled: Bool = true,
+                              defaultTimeZone: any DeviceTimeZone = FixedOffsetTimeZone.utc) throws -> DriverConfiguration {
         let seconds: Int?
         do throws(OptionCheck.Failure) { seconds = try OptionCheck.interval(interval) } catch {
             throw CommandFailure(error.description, exitStatus: .usage)
         }
         return DriverConfiguration(
             transmitEnabled: transmitEnabled, updateIntervalSeconds: seconds,
-            deviceTimeZone: try deviceTimeZone(named: timeZone, clockOffsetSeconds: clockOffset),
+            deviceTimeZone: try deviceTimeZone(named: timeZone, clockOffsetSeconds: clockOffset) ?? defaultTimeZone,
             waveformsEnabled: waveforms, options: try parseKeyValueOptions(options))
     }
 }

@@ -54,7 +54,8 @@ public struct LiveSession: Sendable {
         let (port, settings, exclusive) = (self.port, self.settings, self.exclusive)
         let capture = try capturePath.map {
             try SessionCapture(path: $0, rotate: rotateCapture, driver: descriptor.name, vendor: descriptor.vendor,
-                               settings: settings, port: port, location: location, driverOptions: driverCommandLine)
+                               settings: settings, port: port, location: location,
+                               timeZone: driver.configuration.deviceTimeZone.identifier, driverOptions: driverCommandLine)
         }
         let attempt: PortWaiter.Opener = { try await openSerialChannel(path: port, settings: settings, exclusive: exclusive) }
         let runnable: any RunnablePort

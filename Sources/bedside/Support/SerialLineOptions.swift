@@ -32,7 +32,9 @@ struct DriverOptions: ParsableArguments {
 
     /// The driver with its configuration, options checked against what it declares.
     func setup(transmitEnabled: Bool = true) throws -> DriverSetup {
-        try DriverSetup(name: driver, configuration: tuning.configuration(transmitEnabled: transmitEnabled))
+        // A live device's clock is read in the host's zone unless told otherwise.
+        try DriverSetup(name: driver, configuration: tuning.tuning.configuration(
+            transmitEnabled: transmitEnabled, defaultTimeZone: IANADeviceTimeZone.host))
     }
 }
 
@@ -47,7 +49,7 @@ struct DriverTuningOptions: ParsableArguments {
     var waveforms = true
 
     @Option(name: .long, help: ArgumentHelp(
-        "The IANA time zone the device's clock keeps, e.g. Europe/Berlin (default: the host's zone).",
+        "The IANA time zone the device's clock keeps, e.g. Europe/Berlin (default: the host's zone; UTC for replay).",
         valueName: "IANA-NAME"))
     var timeZone: String?
 
@@ -71,6 +73,8 @@ struct DriverTuningOptions: ParsableArguments {
         try validating { _ = try tuning.configuration() }
     }
 
+    /// The configuration for an offline use (replay): without --time-zone/--clock-offset the
+    /// device's clock is read as UTC, so a replay gives the same feed on every machine.
     func configuration(transmitEnabled: Bool = true) throws -> DriverConfiguration {
         try tuning.configuration(transmitEnabled: transmitEnabled)
     }
