@@ -88,6 +88,10 @@ struct CommandLineServiceTests {
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("already exists") && refused.stderr.contains("--rotate-capture"), "\(refused.stderr)")
         #expect(!refused.stderr.contains("append"), "there is no append: the message must not offer one")
+        let simulator = try BedsideTool.run(["simulate", "ge-datex", "--capture", path])
+        #expect(simulator.status == 1 && simulator.stderr.contains("already exists"), "\(simulator.stderr)")
+        #expect(!simulator.stderr.contains("append"), "\(simulator.stderr)")
+        #expect(simulator.stdout.isEmpty, "no tty is announced for a simulator that cannot record")
         try Self.withSimulator { tty in
             let result = try BedsideTool.run(["run", "--port", tty, "--driver", "ge-datex", "--capture", path,
                                               "--rotate-capture", "--seconds", "2", "--format", "ndjson"])

@@ -1,3 +1,4 @@
+import BedsideCapture
 import BedsideDriver
 import BedsideModel
 import BedsideSerial
@@ -45,12 +46,17 @@ public struct SimulatedDevice: Sendable {
         }
         do {
             let driverType = try registry.driverType(named: name)
-            let recorder = try capture.map {
-                try CaptureFileRecorder.create(
-                    path: $0, driver: name, settings: settings,
-                    identity: DeviceIdentity(driver: name, vendor: driverType.descriptor.vendor, port: terminal.devicePath,
-                                             simulated: true),
-                    note: "the \(name) simulator's line, recorded on its pseudo-terminal \(terminal.devicePath) (rx: what the simulator sent)")
+            var recorder: CaptureFileRecorder?
+            if let capture {
+                do {
+                    recorder = try CaptureFileRecorder.create(
+                        path: capture, driver: name, settings: settings,
+                        identity: DeviceIdentity(driver: name, vendor: driverType.descriptor.vendor,
+                                                 port: terminal.devicePath, simulated: true),
+                        note: "the \(name) simulator's line, recorded on its pseudo-terminal \(terminal.devicePath) (rx: what the simulator sent)")
+                } catch .alreadyExists(let existing) {
+                    throw CommandFailure("capture \(existing) already exists and is never overwritten: choose another name")
+                }
             }
             let channel: NIOAsyncChannelOfBytes
             do { channel = try await terminal.makeAsyncChannel() } catch {
