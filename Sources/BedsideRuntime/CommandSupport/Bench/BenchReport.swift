@@ -55,7 +55,7 @@ public struct BenchReport: Sendable {
     /// Prints tty→subscriber latency for every registered simulator.
     public func latency() async throws {
         guard latencySeconds > 0 else { return }
-        for name in DriverCatalog.registry.simulators.map { $0.driverName } {
+        for name in DriverCatalog.registry.simulators.map({ $0.driverName }) {
             let result = try await LatencyBench(driver: name, seconds: latencySeconds, speed: latencySpeed).run()
             Console.out("latency tty→subscriber (\(name) simulator on a pty, \(Stats.format(latencySeconds, decimals: 0)) s, \(result.samples.count) frames, \(result.records) records):")
             Console.out("  p50 \(Stats.format(Stats.quantile(result.samples, 0.5))) µs, p99 \(Stats.format(Stats.quantile(result.samples, 0.99))) µs, max \(Stats.format(result.samples.max() ?? .nan)) µs")
