@@ -34,74 +34,43 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Seconds of CPU/memory measurement.")
     var devicesSeconds: Double = 10
 
+    private var report: BenchReport {
+        BenchReport(driver: driver, repetitions: repetitions, latencySeconds: latencySeconds, latencySpeed: latencySpeed,
+                    devices: devices, devicesSeconds: devicesSeconds)
+    }
+
+    func validate() throws {
+        try validating { try report.validate() }
+    }
+
     func run() async throws {
         global.bootstrap()
         try await reportingErrors {
-            try await replayBench()
-            if latencySeconds > 0 { try await latencyBench() }
-            if devices > 0 { try await devicesBench() }
+            try replayBench()
+            try await report.latency()
+            try await report.deviceCost()
         }
     }
 
-    private func replayBench() async throws {
-        guard let path = capture ?? SharedData.defaultBenchCapture, access(path, R_OK) == 0 else {
+    /// Finds and reads the recording (reading recordings is the replay command's job), then has
+    /// the report measure it.
+    private func replayBench() throws {
+        guard let path = capture ?? SharedCaptureFolder.defaultBenchCapture, access(path, R_OK) == 0 else {
             Console.out("replay: skipped (no capture; pass a path, or put the shared captures at ../shared/captures)")
             return
         }
+        try InputFile.requireNonEmpty(path)
         // --driver (default ge-datex) decodes a raw dump; a capture or log names its own driver.
         let isRaw = try CaptureFormatSniffer.kind(ofFileAt: path) == .rawBytes
         let source = try ReplaySource.open(path: path, forceRaw: false, driver: isRaw ? driver : nil)
         let chunks = try source.allChunks()
-        let rxBytes = chunks.reduce(0) { $0 + ($1.direction == .rx ? $1.bytes.count : 0) }
         // How long the recording lasted: from its own time stamps when it has them; a raw dump has
         // none, so the span of the device's clock in the decoded records stands in.
         var recordedSeconds: Double?
         if source.kind != .rawBytes, let first = chunks.first, let last = chunks.last {
             recordedSeconds = Double(last.time.nanoseconds(since: first.time)) / 1e9
         }
-        var result = try ReplayBench(chunks: chunks.filter { $0.direction == .rx }, driver: source.driverType.descriptor.name, repetitions: max(1, repetitions)).run()
-        if let recordedSeconds { result.captureSeconds = recordedSeconds }
-        let mb = Double(rxBytes) / 1e6
-        let decode = Stats.median(result.decodeSeconds)
-        let encode = Stats.median(result.encodeSeconds)
-        Console.out("replay: \(path)")
-        Console.out("  \(rxBytes) bytes received from the device, \(result.observations) observations, \(repetitions) runs")
-        Console.out("  decode:          median \(Stats.format(mb / decode)) MB/s (\(Stats.format(decode * 1000, decimals: 2)) ms per run)")
-        Console.out("  decode + NDJSON: median \(Stats.format(mb / encode)) MB/s (\(Stats.format(encode * 1000, decimals: 2)) ms per run)")
-        if let span = result.captureSeconds {
-            Console.out("  the recording spans \(Stats.format(span)) s: real-time factor \(Stats.format(span / decode, decimals: 0))× (decode), \(Stats.format(span / encode, decimals: 0))× (with NDJSON)")
-        }
-    }
-
-    private func latencyBench() async throws {
-        for name in ["ge-datex", "intellivue"] where DriverCatalog.registry.simulators.contains(where: { $0.driverName == name }) {
-            let result = try await LatencyBench(driver: name, seconds: latencySeconds, speed: latencySpeed).run()
-            Console.out("latency tty→subscriber (\(name) simulator on a pty, \(Stats.format(latencySeconds, decimals: 0)) s, \(result.samples.count) frames, \(result.records) records):")
-            Console.out("  p50 \(Stats.format(Stats.quantile(result.samples, 0.5))) µs, p99 \(Stats.format(Stats.quantile(result.samples, 0.99))) µs, max \(Stats.format(result.samples.max() ?? .nan)) µs")
-        }
-    }
-
-    private func devicesBench() async throws {
-        let name = driver
-        let result = try await DeviceCountBench(driver: name, devices: devices, seconds: devicesSeconds).run()
-        let rss = result.residentBytes.map { Stats.format(Double($0) / 1_048_576) + " MiB" } ?? "n/a"
-        Console.out("\(devices) simulated \(name) devices for \(Stats.format(result.seconds)) s (simulators in a separate process):")
-        Console.out("  bridge CPU \(Stats.format(result.cpuPercentOfOneCore)) % of one core, RSS \(rss), \(result.records) records (\(Stats.format(Double(result.records) / result.seconds, decimals: 0))/s)")
-    }
-}
-
-/// Where the shared real captures live: `$BEDSIDE_SHARED`, else `../shared` next to the current
-/// directory (the package root when run from there).
-enum SharedData {
-    static var folder: String? {
-        if let env = getenv("BEDSIDE_SHARED") { return String(cString: env) }
-        for candidate in ["../shared", "../../shared"] where access(candidate + "/captures", R_OK) == 0 {
-            return candidate
-        }
-        return nil
-    }
-
-    static var defaultBenchCapture: String? {
-        folder.map { $0 + "/captures/ge-datex-s5/b650-db02-pycollect.raw" }
+        try report.replay(path: path, chunks: chunks, driverName: source.driverType.descriptor.name,
+                          recordedSeconds: recordedSeconds)
     }
 }

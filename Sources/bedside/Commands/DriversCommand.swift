@@ -3,7 +3,7 @@ import BedsideRuntime
 
 struct DriversCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "drivers", abstract: "List the drivers, their default line settings and simulators.")
+        commandName: "drivers", abstract: "List the drivers, their default line settings, simulators and options.")
 
     @OptionGroup var global: GlobalOptions
 
@@ -28,6 +28,15 @@ struct DriversCommand: AsyncParsableCommand {
                 line += i < 4 ? cell.padding(to: widths[i]) : cell
             }
             Console.out(line)
+        }
+        // The options each driver declares (`--option NAME=VALUE`); anything else is refused.
+        for d in registry.drivers where !d.descriptor.options.isEmpty {
+            Console.out("")
+            Console.out("\(d.descriptor.name) options (--option NAME=VALUE):")
+            for option in d.descriptor.options {
+                let fallback = option.defaultValue.map { "; default \($0)" } ?? ""
+                Console.out("  \(option.name): \(option.expected)\(fallback). \(option.help)")
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BedsideCapture
 import BedsideModel
+import BedsideRuntime
 import Glibc
 
 struct ExportUmockdevCommand: AsyncParsableCommand {
@@ -28,15 +29,19 @@ struct ExportUmockdevCommand: AsyncParsableCommand {
     var driver: String?
     @Flag(help: "Leave out what the bridge sent (for a listen-only program).")
     var rxOnly = false
-    @Option(help: "Play the recorded delays this many times faster.")
+    @Option(help: "Play the recorded delays this many times faster (0.01–1000).")
     var speed: Double = 1
     @Flag(help: "No delays at all.")
     var fast = false
 
+    func validate() throws {
+        try validating { try OptionCheck.speed(speed) }
+    }
+
     func run() async throws {
         global.bootstrap()
         try await reportingErrors {
-            guard speed > 0 else { throw CommandFailure("--speed must be greater than 0") }
+            try InputFile.requireNonEmpty(file)
             let source = try ReplaySource.open(path: file, forceRaw: false, driver: driver)
             let capture = Capture(header: source.header, chunks: try source.allChunks())
             let exporter = UmockdevScriptExporter(speed: fast ? nil : speed, includeTransmit: !rxOnly)
@@ -58,20 +63,5 @@ struct ExportUmockdevCommand: AsyncParsableCommand {
     static var descriptionPath: String {
         let relative = "HardwareFixtures/udev/ftdi-ft232r.umockdev"
         return access(relative, R_OK) == 0 ? relative : "<bedside source>/" + relative
-    }
-}
-
-func writeWholeFile(_ path: String, _ bytes: [UInt8]) throws {
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw CommandFailure("cannot write \(path): \(String(cString: strerror(errno)))") }
-    defer { close(fd) }
-    var offset = 0
-    while offset < bytes.count {
-        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-        if n < 0 {
-            if errno == EINTR { continue }
-            throw CommandFailure("cannot write \(path): \(String(cString: strerror(errno)))")
-        }
-        offset += n
     }
 }

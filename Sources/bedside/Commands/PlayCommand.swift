@@ -21,16 +21,20 @@ struct PlayCommand: AsyncParsableCommand {
     var file: String
     @Option(help: "Driver, for a raw dump (a capture or log names its own).")
     var driver: String?
-    @Option(help: "Play this many times faster than recorded.")
+    @Option(help: "Play this many times faster than recorded (0.01–1000).")
     var speed: Double?
     @Flag(help: "No waiting between chunks.")
     var fast = false
 
+    func validate() throws {
+        try validating { try OptionCheck.speed(speed) }
+    }
+
     func run() async throws {
         global.bootstrap()
         try await reportingErrors {
-            if let speed, speed <= 0 { throw CommandFailure("--speed must be greater than 0") }
-            if fast && speed != nil { throw CommandFailure("give either --speed or --fast, not both") }
+            if fast && speed != nil { throw CommandFailure("give either --speed or --fast, not both", exitStatus: .usage) }
+            try InputFile.requireNonEmpty(file)
             let source = try ReplaySource.open(path: file, forceRaw: false, driver: driver)
             var header = source.header
             if header.serialSettings == nil { header.serialSettings = source.driverType.descriptor.defaultSerialSettings }
@@ -43,7 +47,12 @@ struct PlayCommand: AsyncParsableCommand {
             let stopper = Task {
                 for await _ in ShutdownSignals.stream() { task.cancel(); break }
             }
-            let report = try await task.value
+            let report: LiveReplayReport
+            do { report = try await task.value } catch is CancellationError {
+                // A stop signal before the end is a stop request, as for every other command.
+                Console.note("stopped before the end of \(file)")
+                return
+            }
             stopper.cancel()
             var line = "played \(file): \(report.bytesWritten) bytes to \(report.devicePath), "
                 + "\(report.bytesReceived.count) bytes written by the program"

@@ -1,17 +1,16 @@
 import ArgumentParser
-import BedsideModel
 import BedsideRuntime
-import BedsideSerial
-import Logging
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "Drive a real serial port and print the device's readings.",
         discussion: """
             Opens PORT with the driver's line settings (override with --baud, --parity, …), runs the
-            protocol and prints the normalized feed until Ctrl-C (or --seconds). After a hang-up
-            (adapter unplugged, monitor switched off) the port is reopened every 2 s. On Ctrl-C the
-            driver sends its stop request and the capture, if any, is completed before exit.
+            protocol and prints the normalized feed until Ctrl-C, SIGTERM or SIGHUP (or --seconds).
+            After a hang-up (adapter unplugged, monitor switched off), and while a port is missing at
+            start, the port is tried again every 2 s. On a stop signal the driver sends its stop
+            request and the capture, if any, is completed before exit; a capture that could not be
+            completed (disk full) ends with exit status 3.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -57,7 +56,9 @@ struct LivePortOptions: ParsableArguments {
     var seconds: Double?
     @Option(help: "Where the device is (e.g. chair-3); carried in every record.")
     var location: String?
-    @Flag(inversion: .prefixedNo, help: "Reopen the port and restart the session after a hang-up or port error.")
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp(
+        "Reopen the port and restart the session after a hang-up or port error; wait for a port that is missing at start.",
+        discussion: "While the port cannot be opened, one link error record goes out when the outage starts or its reason changes, then a reminder every 5 minutes."))
     var reconnect = true
     @Flag(help: "Only listen, never transmit: for a device that sends unasked, or a port another program drives.")
     var listenOnly = false
@@ -65,56 +66,20 @@ struct LivePortOptions: ParsableArguments {
         "Claim the port for this process alone (lock file, flock, TIOCEXCL), so no other bridge or program can open it meanwhile.",
         discussion: "Turn off only where the device refuses it, e.g. umockdev's emulated ttys."))
     var exclusive = true
+    @Flag(help: "When the capture file exists, write to the next free name (NAME-1.bbcap, NAME-2.bbcap, …) instead of refusing.")
+    var rotateCapture = false
+
+    func validate() throws {
+        try validating { try OptionCheck.runSeconds(seconds) }
+    }
 
     func run(capture: String?) async throws {
-        let logger = Logger(label: "bedside.run")
-        let driverType = try DriverCatalog.registry.driverType(named: driverOptions.driver)
-        let settings = try line.settings(defaults: driverType.descriptor.defaultSerialSettings)
-        let configuration = try driverOptions.configuration(transmitEnabled: !listenOnly)
-        let clock = BridgeClock()
-        let bus = FeedBus()
-        let subscription = bus.subscribe(name: "stdout")
-        let recorder = try capture.map {
-            try makeCaptureRecorder(path: $0, driver: driverType.descriptor.name, vendor: driverType.descriptor.vendor,
-                                    settings: settings, port: port, location: location,
-                                    driverOptions: driverOptions.tuning.commandLine + (listenOnly ? " --listen-only" : ""))
-        }
-        // The first open happens here so that a wrong path or missing permission fails at once,
-        // with the reason; reopening after a hang-up is retried by the supervisor.
-        let first = try await openPort(
-            path: port, driverType: driverType, configuration: configuration,
-            settings: settings, location: location, bus: bus, clock: clock, recorder: recorder, exclusive: exclusive)
-        let runnable: any RunnablePort
-        if reconnect {
-            let firstChannel = Locked(Optional(first.channel))
-            let path = port
-            runnable = PortSupervisor(
-                source: first.source, clock: clock, recorder: recorder, logger: logger,
-                makeDriver: { driverType.supervised(configuration: configuration) },
-                open: {
-                    if let channel = firstChannel.take() { return channel }
-                    return try await SerialPort.open(path: path, options: SerialPortOptions(settings: settings, exclusive: exclusive))
-                        .makeAsyncChannel()
-                })
-        } else {
-            runnable = first
-        }
-        logger.notice("running \(driverType.descriptor.name) on \(port) at \(settings.summary)")
-        let summaries = try await runBridge(
-            ports: [runnable], bus: bus, subscription: subscription,
-            format: format ?? (Console.stdoutIsTerminal ? .table : .ndjson),
-            clock: clock, seconds: seconds, logger: logger)
-        if let recorder {
-            Console.note("capture written to \(recorder.path) (\(recorder.recorder.chunksRecorded) chunks)")
-        }
-        if !reconnect, let summary = summaries.last {
-            switch summary.endReason {
-            case .stopped: break
-            case .portError(let text):
-                throw CommandFailure("\(port): \(text); check the cable and adapter, then run again")
-            case .endOfFile:
-                throw CommandFailure("\(port) hung up (adapter unplugged?); plug it back in and run again")
-            }
-        }
+        let driver = try driverOptions.setup(transmitEnabled: !listenOnly)
+        let session = LiveSession(
+            port: port, driver: driver, settings: try line.settings(defaults: driver.descriptor.defaultSerialSettings),
+            format: format ?? (Console.stdoutIsTerminal ? .table : .ndjson), seconds: seconds, location: location,
+            reconnect: reconnect, exclusive: exclusive, capturePath: capture, rotateCapture: rotateCapture,
+            driverCommandLine: driverOptions.tuning.commandLine + (listenOnly ? " --listen-only" : ""))
+        try await session.run()
     }
 }

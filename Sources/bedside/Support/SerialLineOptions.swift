@@ -1,6 +1,7 @@
 import ArgumentParser
 import BedsideDriver
 import BedsideModel
+import BedsideRuntime
 
 /// Line settings on the command line; anything not given comes from the driver's defaults.
 struct SerialLineOptions: ParsableArguments {
@@ -15,31 +16,11 @@ struct SerialLineOptions: ParsableArguments {
     @Option(help: "Flow control: none or rts-cts.")
     var flow: String?
 
-    func settings(defaults: SerialSettings) throws -> SerialSettings {
-        var s = defaults
-        if let baud { s.baudRate = baud }
-        if let dataBits {
-            guard (5...8).contains(dataBits) else { throw CommandFailure("--data-bits must be 5, 6, 7 or 8") }
-            s.dataBits = dataBits
-        }
-        if let parity {
-            guard let p = SerialSettings.Parity(rawValue: parity) else {
-                throw CommandFailure("--parity must be one of: none, even, odd")
-            }
-            s.parity = p
-        }
-        if let stopBits {
-            guard stopBits == 1 || stopBits == 2 else { throw CommandFailure("--stop-bits must be 1 or 2") }
-            s.stopBits = stopBits
-        }
-        if let flow {
-            guard let f = SerialSettings.FlowControl(rawValue: flow) else {
-                throw CommandFailure("--flow must be one of: none, rts-cts")
-            }
-            s.flowControl = f
-        }
-        return s
+    var choice: LineSettingsChoice {
+        LineSettingsChoice(baud: baud, dataBits: dataBits, parity: parity, stopBits: stopBits, flow: flow)
     }
+
+    func settings(defaults: SerialSettings) throws -> SerialSettings { try choice.settings(defaults: defaults) }
 }
 
 /// Driver options shared by the commands that decode a live port.
@@ -49,42 +30,52 @@ struct DriverOptions: ParsableArguments {
 
     @OptionGroup var tuning: DriverTuningOptions
 
-    func configuration(transmitEnabled: Bool = true) throws -> DriverConfiguration {
-        try tuning.configuration(transmitEnabled: transmitEnabled)
+    /// The driver with its configuration, options checked against what it declares.
+    func setup(transmitEnabled: Bool = true) throws -> DriverSetup {
+        // A live device's clock is read in the host's zone unless told otherwise.
+        try DriverSetup(name: driver, configuration: tuning.tuning.configuration(
+            transmitEnabled: transmitEnabled, defaultTimeZone: IANADeviceTimeZone.host))
     }
 }
 
 /// How a driver behaves, apart from which driver it is (`replay` may take the driver from the capture).
 struct DriverTuningOptions: ParsableArguments {
-    @Option(name: .long, help: "Requested update interval in seconds, where the protocol lets the host choose.")
-    var interval: Int?
+    @Option(name: .long, help: ArgumentHelp(
+        "Requested update interval in whole seconds (1–3600), where the protocol lets the host choose.",
+        valueName: "seconds"))
+    var interval: Double?
 
     @Flag(name: .long, inversion: .prefixedNo, help: "Emit waveform segments.")
     var waveforms = true
 
     @Option(name: .long, help: ArgumentHelp(
-        "Seconds to add to the device's clock to get UTC (for a monitor that keeps local time), e.g. -3600.",
+        "The IANA time zone the device's clock keeps, e.g. Europe/Berlin (default: the host's zone; UTC for replay).",
+        valueName: "IANA-NAME"))
+    var timeZone: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Instead of --time-zone: seconds to add to the device's clock to get UTC (a fixed offset), e.g. -3600.",
         valueName: "seconds"))
-    var clockOffset: Int64 = 0
+    var clockOffset: Int64?
 
     @Option(name: .customLong("option"), parsing: .singleValue,
-            help: "Driver-specific option key=value (repeatable).")
+            help: "Driver-specific option key=value (repeatable; `bedside drivers` lists each driver's).")
     var options: [String] = []
 
-    /// These options as they would be typed (empty when all are defaults), for a capture's note:
-    /// a replay needs the same ones to send what the recorded bridge sent.
-    var commandLine: String {
-        var parts: [String] = []
-        if let interval { parts.append("--interval \(interval)") }
-        if !waveforms { parts.append("--no-waveforms") }
-        if clockOffset != 0 { parts.append("--clock-offset \(clockOffset)") }
-        parts += options.map { "--option \($0)" }
-        return parts.joined(separator: " ")
+    var tuning: DriverTuning {
+        DriverTuning(interval: interval, waveforms: waveforms, timeZone: timeZone, clockOffset: clockOffset, options: options)
     }
 
+    /// These options as they would be typed (empty when all are defaults), for a capture's note.
+    var commandLine: String { tuning.commandLine }
+
+    func validate() throws {
+        try validating { _ = try tuning.configuration() }
+    }
+
+    /// The configuration for an offline use (replay): without --time-zone/--clock-offset the
+    /// device's clock is read as UTC, so a replay gives the same feed on every machine.
     func configuration(transmitEnabled: Bool = true) throws -> DriverConfiguration {
-        DriverConfiguration(transmitEnabled: transmitEnabled, updateIntervalSeconds: interval,
-                            deviceTimeZone: FixedOffsetTimeZone(offsetSeconds: Int32(-clockOffset)), waveformsEnabled: waveforms,
-                            options: try parseOptions(options))
+        try tuning.configuration(transmitEnabled: transmitEnabled)
     }
 }

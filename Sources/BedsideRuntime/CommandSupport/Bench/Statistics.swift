@@ -1,16 +1,16 @@
 /// Small helpers for benchmark figures.
-enum Stats {
+public enum Stats {
     /// The `q` quantile (0…1) of `values`, nearest-rank.
-    static func quantile(_ values: [Double], _ q: Double) -> Double {
+    public static func quantile(_ values: [Double], _ q: Double) -> Double {
         guard !values.isEmpty else { return .nan }
         let sorted = values.sorted()
         let rank = Int((q * Double(sorted.count)).rounded(.up)) - 1
         return sorted[min(max(rank, 0), sorted.count - 1)]
     }
 
-    static func median(_ values: [Double]) -> Double { quantile(values, 0.5) }
+    public static func median(_ values: [Double]) -> Double { quantile(values, 0.5) }
 
-    static func format(_ value: Double, decimals: Int = 1) -> String {
+    public static func format(_ value: Double, decimals: Int = 1) -> String {
         guard value.isFinite else { return "n/a" }
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }

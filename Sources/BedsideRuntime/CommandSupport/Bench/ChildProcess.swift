@@ -2,12 +2,12 @@ import Glibc
 
 /// A child process with its stdout on a pipe (used by the benchmark to run simulators in a
 /// separate process, so their CPU time is not counted as the bridge's).
-final class ChildProcess: @unchecked Sendable {
-    let pid: pid_t
+public final class ChildProcess: @unchecked Sendable {
+    public let pid: pid_t
     private let stdoutRead: Int32
     private var pending: [UInt8] = []
 
-    init(executable: String, arguments: [String]) throws {
+    public init(executable: String, arguments: [String]) throws {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw CommandFailure("pipe failed: errno \(errno)") }
         var actions = posix_spawn_file_actions_t()
@@ -22,10 +22,16 @@ final class ChildProcess: @unchecked Sendable {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
+        // Nor the ignored dispositions this process set up (SIGPIPE, and the stop signals while
+        // it handles them through dispatch sources).
         var empty = sigset_t()
         sigemptyset(&empty)
         posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var child: pid_t = 0
         let rc = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
         close(fds[1])
@@ -38,7 +44,7 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// The next line the child printed on stdout (blocking), or nil at end of output.
-    func readLine() -> String? {
+    public func readLine() -> String? {
         while true {
             if let i = pending.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = String(decoding: pending[..<i], as: UTF8.self)
@@ -54,7 +60,7 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// Sends SIGINT (a polite stop) and waits for the child to exit.
-    func interruptAndWait() {
+    public func interruptAndWait() {
         kill(pid, SIGINT)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
@@ -63,7 +69,7 @@ final class ChildProcess: @unchecked Sendable {
 }
 
 /// This executable's own path.
-func currentExecutablePath() -> String {
+public func currentExecutablePath() -> String {
     var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
     let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
     guard n > 0 else { return CommandLine.arguments[0] }

@@ -1,6 +1,5 @@
 import BedsideDriver
 import BedsideModel
-import BedsideRuntime
 import Glibc
 import Logging
 
@@ -11,30 +10,36 @@ import Logging
 /// and every record is attributed to the latest write before it arrived (frames are far apart
 /// compared with the latency, so the attribution is unambiguous; a write that produced no record,
 /// such as a handshake answer, produces no sample).
-struct LatencyBench {
+public struct LatencyBench {
     var driver: String
     var seconds: Double
     var speed: Double
 
-    struct Result {
-        var samples: [Double]  // microseconds
-        var records: Int
+    public struct Result {
+        public var samples: [Double]  // microseconds
+        public var records: Int
     }
 
-    func run() async throws -> Result {
+    public init(driver: String, seconds: Double, speed: Double) {
+        self.driver = driver
+        self.seconds = seconds
+        self.speed = speed
+    }
+
+    public func run() async throws -> Result {
         let clock = BridgeClock()
         let bus = FeedBus()
         let subscription = bus.subscribe(name: "latency", bufferSize: 1 << 20)
         let writes = TimeLog()
         let registry = DriverCatalog.registry
-        let driverType = try registry.driverType(named: driver)
+        let setup = try DriverSetup(name: driver, configuration: DriverConfiguration())
         let simulator = try registry.makeSimulator(
             named: driver, configuration: SimulatorConfiguration(seed: 1, scenarioSpeed: speed))
         let device = try await SimulatedDevice.start(
             driver: driver, simulator: simulator, clock: clock, onTransmit: { _ in writes.append(BridgeClock.monotonicNanoseconds()) })
         let port = try await openPort(
-            path: device.devicePath, driverType: driverType, configuration: DriverConfiguration(),
-            settings: SimulatedDevice.lineSettings(for: driverType), location: nil, bus: bus, clock: clock)
+            path: device.devicePath, driver: setup, settings: SimulatedDevice.lineSettings(for: setup.type), location: nil,
+            bus: bus, clock: clock, simulated: true)
 
         let arrivals = Task { () -> [Int64] in
             var times: [Int64] = []
@@ -69,11 +74,10 @@ struct LatencyBench {
 }
 
 /// Append-only list of monotonic times, written from the simulator's task.
-final class TimeLog: @unchecked Sendable {
-    private var times: [Int64] = []
-    private let lock = PthreadLock()
-    func append(_ t: Int64) { lock.locked { times.append(t) } }
-    var values: [Int64] { lock.locked { times } }
+final class TimeLog: Sendable {
+    private let times = Locked<[Int64]>([])
+    func append(_ t: Int64) { times.withLock { $0.append(t) } }
+    var values: [Int64] { times.withLock { $0 } }
 }
 
 extension Observation {

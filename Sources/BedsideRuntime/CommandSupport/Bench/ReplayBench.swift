@@ -1,26 +1,31 @@
 import BedsideCapture
 import BedsideDriver
 import BedsideModel
-import BedsideRuntime
 
 /// Offline decoding throughput: a recording's rx chunks (a capture's, an IntelliVue log's stamped
 /// frames, or a raw dump cut into 64-byte reads) fed through a driver with transmit disabled,
 /// repeated; plus the same with every record encoded as an NDJSON line (the cost of the feed
 /// itself). Throughput is counted in bytes received from the device.
-struct ReplayBench {
+public struct ReplayBench {
     var chunks: [CaptureChunk]
     var driver: String
     var repetitions: Int
 
-    struct Result {
-        var decodeSeconds: [Double]
-        var encodeSeconds: [Double]
-        var observations: Int
+    public struct Result {
+        public var decodeSeconds: [Double]
+        public var encodeSeconds: [Double]
+        public var observations: Int
         /// Span of the device's clock in the decoded records.
-        var captureSeconds: Double?
+        public var captureSeconds: Double?
     }
 
-    func run() throws -> Result {
+    public init(chunks: [CaptureChunk], driver: String, repetitions: Int) {
+        self.chunks = chunks
+        self.driver = driver
+        self.repetitions = repetitions
+    }
+
+    public func run() throws -> Result {
         let driverType = try DriverCatalog.registry.driverType(named: driver)
         var decode: [Double] = []
         var encode: [Double] = []

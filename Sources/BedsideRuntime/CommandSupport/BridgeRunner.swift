@@ -1,45 +1,52 @@
 import BedsideModel
-import BedsideRuntime
 import Logging
 import NIOCore
 
-typealias NIOAsyncChannelOfBytes = NIOAsyncChannel<ByteBuffer, ByteBuffer>
-
 /// Something that runs sessions on a port until stopped.
-protocol RunnablePort: Sendable {
+public protocol RunnablePort: Sendable {
     /// Runs until stopped or the port ends for good; returns the summary of each session.
     func runSessions() async -> [PortPipeline.Summary]
     func stop()
 }
 
 /// A port ready to run once: its pipeline and the channel it runs on.
-struct OpenedPort: RunnablePort {
-    var pipeline: PortPipeline
-    var channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
-    var source: FeedSource
+public struct OpenedPort: RunnablePort {
+    public var pipeline: PortPipeline
+    public var channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+    public var source: FeedSource
     var logger = Logger(label: "bedside.pipeline")
 
-    func runSessions() async -> [PortPipeline.Summary] {
+    public init(pipeline: PortPipeline, channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, source: FeedSource) {
+        self.pipeline = pipeline
+        self.channel = channel
+        self.source = source
+    }
+
+    public func runSessions() async -> [PortPipeline.Summary] {
         do { return [try await pipeline.run(on: channel)] } catch {
             logger.error("the session failed: \(error)")
             return []
         }
     }
 
-    func stop() { pipeline.stop() }
+    public func stop() { pipeline.stop() }
 }
 
 extension PortSupervisor: RunnablePort {
-    func runSessions() async -> [PortPipeline.Summary] { await run() }
+    public func runSessions() async -> [PortPipeline.Summary] { await run() }
 }
 
 /// Runs pipelines with the feed on stdout until every pipeline ended, stopping them all on
-/// SIGINT/SIGTERM, after `seconds`, or when stdout goes away. Returns each pipeline's summary
-/// (in port order).
-func runBridge(
+/// SIGINT/SIGTERM/SIGHUP, after `seconds`, or when stdout goes away. Returns each pipeline's
+/// summary (in port order).
+///
+/// A reader that closes stdout ends the run without an error (there is nobody left to serve);
+/// any other failure of stdout is thrown.
+public func runBridge(
     ports: [any RunnablePort], bus: FeedBus, subscription: FeedSubscription, format: FeedFormat,
     clock: BridgeClock, seconds: Double?, logger: Logger
 ) async throws -> [PortPipeline.Summary] {
+    try OptionCheck.runSeconds(seconds)
     let stopAll: @Sendable () -> Void = { ports.forEach { $0.stop() } }
 
     enum Finished: Sendable {
@@ -104,7 +111,7 @@ func runBridge(
             }
         }
         group.cancelAll()
-        if let outputError, !(outputError is BlockingFileWriter.WriteError && (outputError as? BlockingFileWriter.WriteError) == .readerClosed) {
+        if let outputError, (outputError as? BlockingFileWriter.WriteError) != .readerClosed {
             throw outputError
         }
         return summaries

@@ -1,22 +1,27 @@
 import Dispatch
 import Glibc
 
-/// SIGINT (Ctrl-C) and SIGTERM as an async sequence, so a command can stop its pipelines politely.
+/// The signals that ask a command to stop, as an async sequence, so it can stop its pipelines
+/// politely: SIGINT (Ctrl-C), SIGTERM (service manager) and SIGHUP (the terminal or SSH session
+/// went away, or a service manager's reload).
 ///
 /// The first signal is delivered to the command, which then has drivers send their stop requests
 /// and captures flush; a second one means "now": the process exits at once with status 130.
-enum ShutdownSignals {
-    static func stream() -> AsyncStream<Int32> {
+public enum ShutdownSignals {
+    /// The signals handled; each one is a stop request.
+    public static let handled: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+
+    public static func stream() -> AsyncStream<Int32> {
         let (stream, continuation) = AsyncStream<Int32>.makeStream()
-        let counter = SignalCounter()
+        let counter = Locked(0)
         var sources: [any DispatchSourceSignal] = []
-        for sig in [SIGINT, SIGTERM] {
+        for sig in handled {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
-                if counter.increment() > 1 {
+                if counter.withLock({ n -> Int in n += 1; return n }) > 1 {
                     Console.error("interrupted again: exiting without waiting for a clean stop")
-                    _exit(130)
+                    _exit(BridgeExitStatus.interruptedAgain.rawValue)
                 }
                 continuation.yield(sig)
             }
@@ -27,12 +32,6 @@ enum ShutdownSignals {
         continuation.onTermination = { _ in keepAlive.cancel() }
         return stream
     }
-}
-
-private final class SignalCounter: @unchecked Sendable {
-    private var count = 0
-    private let queue = DispatchQueue(label: "bedside.signals")
-    func increment() -> Int { queue.sync { count += 1; return count } }
 }
 
 private final class SourcesBox: @unchecked Sendable {

@@ -1,8 +1,5 @@
-import ArgumentParser
-import BedsideRuntime
-
 /// How a command shows the feed on stdout.
-enum FeedFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+public enum FeedFormat: String, CaseIterable, Sendable {
     /// One JSON object per record (docs/feed-schema.md).
     case ndjson
     /// A live table of the latest value per device and metric.
@@ -14,7 +11,7 @@ enum FeedFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
 /// NDJSON: one line per record, out as soon as it is encoded. Table: redrawn in place on a
 /// terminal, plain snapshots otherwise, a final frame at the end. Throws when stdout fails (e.g.
 /// its reader closed the pipe).
-func presentFeed(_ subscription: FeedSubscription, format: FeedFormat, clock: BridgeClock) async throws {
+public func presentFeed(_ subscription: FeedSubscription, format: FeedFormat, clock: BridgeClock) async throws {
     let writer = BlockingFileWriter(fd: 1)
     switch format {
     case .ndjson:

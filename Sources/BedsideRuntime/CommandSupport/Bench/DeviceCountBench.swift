@@ -1,6 +1,6 @@
+import BedsideCapture
 import BedsideDriver
 import BedsideModel
-import BedsideRuntime
 import Logging
 
 /// CPU and memory of the bridge serving N simulated devices.
@@ -8,20 +8,26 @@ import Logging
 /// The simulators run in a child process (`bedside simulate DRIVER --count N`), so the figures
 /// are the bridge's alone: N pipelines reading N ptys, decoding, publishing to one bus with one
 /// subscriber that drains the feed (as the NDJSON output would, minus the terminal).
-struct DeviceCountBench {
+public struct DeviceCountBench {
     var driver: String
     var devices: Int
     var seconds: Double
     var warmUp: Double = 3
 
-    struct Result {
-        var cpuPercentOfOneCore: Double
-        var residentBytes: Int?
-        var records: Int
-        var seconds: Double
+    public struct Result {
+        public var cpuPercentOfOneCore: Double
+        public var residentBytes: Int?
+        public var records: Int
+        public var seconds: Double
     }
 
-    func run() async throws -> Result {
+    public init(driver: String, devices: Int, seconds: Double) {
+        self.driver = driver
+        self.devices = devices
+        self.seconds = seconds
+    }
+
+    public func run() async throws -> Result {
         let child = try ChildProcess(executable: currentExecutablePath(),
                                      arguments: ["simulate", driver, "--count", "\(devices)", "--log-level", "error"])
         defer { child.interruptAndWait() }
@@ -33,12 +39,13 @@ struct DeviceCountBench {
         let clock = BridgeClock()
         let bus = FeedBus()
         let subscription = bus.subscribe(name: "bench")
-        let driverType = try DriverCatalog.registry.driverType(named: driver)
+        let setup = try DriverSetup(name: driver, configuration: DriverConfiguration())
+        try ResourceExhaustion.reserveDescriptors(UInt64(devices) * 2, for: "\(devices) bridge ports")
         var ports: [OpenedPort] = []
         for path in paths {
             ports.append(try await openPort(
-                path: path, driverType: driverType, configuration: DriverConfiguration(),
-                settings: SimulatedDevice.lineSettings(for: driverType), location: nil, bus: bus, clock: clock))
+                path: path, driver: setup, settings: SimulatedDevice.lineSettings(for: setup.type), location: nil, bus: bus,
+                clock: clock, simulated: true))
         }
         let counter = Task { () -> Int in
             var n = 0

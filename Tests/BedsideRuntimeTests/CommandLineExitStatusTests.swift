@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+@testable import BedsideRuntime
+
+/// Every command ends the same way for the same situation (docs/reliability.md, exit statuses).
+@Suite("bedside command line: exit statuses", .serialized)
+struct CommandLineExitStatusTests {
+    /// Runs `bedside arguments…`, reads one byte of its stdout and closes the pipe, as `| head -c 1` does.
+    static func statusAfterReaderCloses(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = BedsideTool.executable
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let errData = Locked(Data())
+        let reader = Thread { errData.withLock { $0 = err.fileHandleForReading.readDataToEndOfFile() } }
+        reader.start()
+        _ = out.fileHandleForReading.readData(ofLength: 1)
+        try out.fileHandleForReading.close()
+        process.waitUntilExit()
+        while !reader.isFinished { usleep(1000) }
+        return (process.terminationStatus, String(decoding: errData.withLock { $0 }, as: UTF8.self))
+    }
+
+    static let hasGESimulator = DriverCatalog.registry.simulators.contains { $0.driverName == "ge-datex" }
+
+    @Test("a reader that closes stdout ends the live demo with status 0",
+          .enabled(if: BedsideTool.available && hasGESimulator, "needs the built bedside and the GE simulator"))
+    func closedPipeLive() throws {
+        let result = try Self.statusAfterReaderCloses(["demo", "--device", "ge-datex", "--format", "ndjson", "--seconds", "30"])
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    @Test("a reader that closes stdout ends a replay with status 0 too (it was 1 before)",
+          .enabled(if: BedsideTool.available && SharedData.available, "needs the built bedside and ../shared/captures"))
+    func closedPipeReplay() throws {
+        let capture = SharedData.capture("ge-datex-s5/b650-db02-pycollect.raw").path
+        let result = try Self.statusAfterReaderCloses(["replay", capture, "--driver", "ge-datex", "--format", "ndjson"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!result.stderr.contains("bedside:"), "no error line for a reader that had enough: \(result.stderr)")
+    }
+
+    @Test("an empty recording is an error naming the file, for every command that reads one",
+          .enabled(if: BedsideTool.available, "build the bedside product first"))
+    func emptyInput() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bedside-empty-\(getpid()).raw").path
+        FileManager.default.createFile(atPath: path, contents: Data())
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("bedside-empty-\(getpid()).script").path
+        for arguments in [["play", path, "--driver", "ge-datex"],
+                          ["export-umockdev", path, "--driver", "ge-datex", "-o", script],
+                          ["bench", path, "--latency-seconds", "0", "--devices", "0"]] {
+            let result = try BedsideTool.run(arguments)
+            #expect(result.status == 1, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("\(path) is empty"), "\(arguments): \(result.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: script), "nothing is written from an empty input")
+    }
+}
