@@ -88,11 +88,11 @@ struct CommandLineHardeningTests {
 
     @Test("a device in Europe/Berlin keeps CET before and CEST after 2026-03-29 01:00 UTC (EU rule: last Sunday of March)")
     func ianaZone() throws {
-        let berlin = try IANADeviceTimeZone(identifier: "Europe/Berlin")
+        let berlin = try SystemTimeZone(identifier: "Europe/Berlin")
         // 2026-03-29T00:30:00Z and 01:30:00Z, either side of the change at 01:00 UTC.
         #expect(berlin.utcOffset(at: Timestamp(secondsSinceEpoch: 1_774_744_200)) == 3600)
         #expect(berlin.utcOffset(at: Timestamp(secondsSinceEpoch: 1_774_747_800)) == 7200)
-        #expect(throws: CommandFailure.self) { try IANADeviceTimeZone(identifier: "Mars/Olympus") }
+        #expect(throws: DeviceTimeZoneError.self) { try SystemTimeZone(identifier: "Mars/Olympus") }
         #expect(try deviceTimeZone(named: nil, clockOffsetSeconds: -3600)?.utcOffset(at: Timestamp(secondsSinceEpoch: 0)) == 3600)
         #expect(try deviceTimeZone(named: nil, clockOffsetSeconds: nil) == nil, "neither flag: the command's default applies")
     }

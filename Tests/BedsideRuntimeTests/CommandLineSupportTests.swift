@@ -45,8 +45,8 @@ struct CommandLineSupportTests {
         #expect(throws: CommandFailure.self) { try DriverTuning(interval: 2.5).configuration() }
         // Without a zone flag: the caller's default (UTC for replays, so they do not depend on the host).
         #expect(try DriverTuning().configuration().deviceTimeZone.identifier == "UTC")
-        #expect(try DriverTuning().configuration(defaultTimeZone: IANADeviceTimeZone.host).deviceTimeZone.identifier
-                == IANADeviceTimeZone.host.identifier)
+        #expect(try DriverTuning().configuration(defaultTimeZone: SystemTimeZone.current).deviceTimeZone.identifier
+                == SystemTimeZone.current.identifier)
     }
 
     @Test("a port that keeps failing the same way gives one outage record, and the waiter returns when it opens")

@@ -35,7 +35,7 @@ public struct DemoSession: Sendable {
                 let config = SimulatorConfiguration(seed: seed &+ UInt64(i), scenarioSpeed: speed)
                 let device = try await SimulatedDevice.start(driver: name, configuration: config, clock: clock)
                 simulated.append(device)
-                let driver = try DriverSetup(name: name, configuration: DriverConfiguration(deviceTimeZone: IANADeviceTimeZone.host))
+                let driver = try DriverSetup(name: name, configuration: DriverConfiguration(deviceTimeZone: SystemTimeZone.current))
                 ports.append(try await openPort(
                     path: device.devicePath, driver: driver, settings: SimulatedDevice.lineSettings(for: driver.type),
                     location: "chair-\(i + 1)", bus: bus, clock: clock, simulated: true))

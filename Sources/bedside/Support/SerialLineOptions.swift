@@ -34,7 +34,7 @@ struct DriverOptions: ParsableArguments {
     func setup(transmitEnabled: Bool = true) throws -> DriverSetup {
         // A live device's clock is read in the host's zone unless told otherwise.
         try DriverSetup(name: driver, configuration: tuning.tuning.configuration(
-            transmitEnabled: transmitEnabled, defaultTimeZone: IANADeviceTimeZone.host))
+            transmitEnabled: transmitEnabled, defaultTimeZone: SystemTimeZone.current))
     }
 }
 
