@@ -34,7 +34,7 @@ public enum CaptureError: Error, CustomStringConvertible, Equatable, Sendable {
         case .unsupportedRecordKind(let path, let kind, let offset):
             return "capture \(path) has a record of kind 0x\(String(kind, radix: 16)) at byte \(offset) that this build does not know: use a newer bedside"
         case .alreadyExists(let path):
-            return "capture \(path) already exists: choose another name, or append to it"
+            return "capture \(path) already exists: choose another name, or pass --rotate-capture to write NAME-1.bbcap, NAME-2.bbcap, …"
         case .closed(let path):
             return "capture \(path) was already closed"
         case .chunkTooLarge(let path, let bytes):

@@ -60,10 +60,10 @@ struct CommandLineSupportTests {
             if n < 5 { throw SerialPortError.notFound("/dev/ttyUSB9") }
             // The fifth attempt finds the port: a pseudo-terminal stands in for it.
             let pty = try PseudoTerminal.open()
-            return try await pty.makeAsyncChannel()
+            return (try await pty.makeAsyncChannel(), nil)
         }
-        let channel = try await waiter.open()
-        try await channel.channel.close()
+        let opened = try await waiter.open()
+        try await opened.channel.channel.close()
         bus.finish()
         var errors: [LinkEvent] = []
         for await event in subscription {

@@ -57,12 +57,12 @@ public struct LiveSession: Sendable {
                                settings: settings, port: port, location: location,
                                timeZone: driver.configuration.deviceTimeZone.identifier, driverOptions: driverCommandLine)
         }
-        let attempt: PortWaiter.Opener = { try await openSerialChannel(path: port, settings: settings, exclusive: exclusive) }
+        let attempt: PortWaiter.Opener = { try await openSerialPort(path: port, settings: settings, exclusive: exclusive) }
         let runnable: any RunnablePort
         if reconnect {
             // A wrong path at start may be an adapter not plugged in yet: a service waits for it.
             // Anything else (permission, busy, not a tty) is a set-up error to report at once.
-            var first: NIOAsyncChannelOfBytes?
+            var first: PortWaiter.Opened?
             do { first = try await attempt() } catch let error as SerialPortError {
                 guard case .notFound = error else { throw error }
                 logger.warning("\(error.description); waiting for it")
@@ -74,8 +74,8 @@ public struct LiveSession: Sendable {
             let supervisor = PortSupervisor(
                 source: source, clock: clock, retryDelay: retryDelay, recorder: capture, logger: logger,
                 makeDriver: driver.makeDriver,
-                open: {
-                    if let channel = firstChannel.withLock({ c in defer { c = nil }; return c }) { return channel }
+                openWithLineControl: {
+                    if let opened = firstChannel.withLock({ c in defer { c = nil }; return c }) { return opened }
                     return try await waiter.open()
                 })
             runnable = WaitingSupervisor(supervisor: supervisor, waiter: waiter, firstChannel: firstChannel)

@@ -9,6 +9,14 @@ public typealias NIOAsyncChannelOfBytes = NIOAsyncChannel<ByteBuffer, ByteBuffer
 /// Opens a tty with the bridge's options, turning a refused open into an error that says what to
 /// do (with the device's real owner and mode when permission is denied).
 public func openSerialChannel(path: String, settings: SerialSettings, exclusive: Bool) async throws -> NIOAsyncChannelOfBytes {
+    try await openSerialPort(path: path, settings: settings, exclusive: exclusive).channel
+}
+
+/// Opens a tty as ``openSerialChannel(path:settings:exclusive:)`` does, together with the line
+/// controller that carries out a driver's DTR/RTS, BREAK and baud requests on it.
+public func openSerialPort(path: String, settings: SerialSettings, exclusive: Bool) async throws
+    -> (channel: NIOAsyncChannelOfBytes, lineController: (any LineController)?)
+{
     let port: SerialPort
     do {
         port = try SerialPort.open(path: path, options: SerialPortOptions(settings: settings, exclusive: exclusive))
@@ -16,7 +24,7 @@ public func openSerialChannel(path: String, settings: SerialSettings, exclusive:
         throw CommandFailure(PermissionDiagnosis.explain(path: denied))
     }
     do {
-        return try await port.makeAsyncChannel()
+        return (try await port.makeAsyncChannel(), SerialLineController(port: port))
     } catch {
         port.close()
         throw ResourceExhaustion.explain(error, doing: "opening \(path)")
@@ -31,10 +39,11 @@ public func openPort(
     path: String, driver: DriverSetup, settings: SerialSettings, location: String?, bus: FeedBus, clock: BridgeClock,
     recorder: (any TrafficRecorder)? = nil, exclusive: Bool = true, simulated: Bool = false
 ) async throws -> OpenedPort {
-    let channel = try await openSerialChannel(path: path, settings: settings, exclusive: exclusive)
-    let source = bus.addSource(identity: portIdentity(driver: driver, path: path, location: location, simulated: simulated))
+    let (channel, lineController) = try await openSerialPort(path: path, settings: settings, exclusive: exclusive)
+    let source = bus.addSource(identity: portIdentity(driver: driver, path: path, location: location, simulated: simulated),
+                               origin: simulated ? .simulated : .live)
     let pipeline = PortPipeline(driver: driver.makeDriver(), source: source, clock: clock,
-                                recorder: recorder, logger: pipelineLogger(location: location))
+                                recorder: recorder, lineController: lineController, logger: pipelineLogger(location: location))
     return OpenedPort(pipeline: pipeline, channel: channel, source: source)
 }
 

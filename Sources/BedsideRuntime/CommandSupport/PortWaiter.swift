@@ -52,7 +52,10 @@ public struct OutageReporting: Sendable {
 ///
 /// ``open()`` returns only with an open channel, or throws once ``stop()`` was called.
 public final class PortWaiter: Sendable {
-    public typealias Opener = @Sendable () async throws -> NIOAsyncChannelOfBytes
+    /// An open channel, with what carries out the driver's line control on it (none for ptys
+    /// opened other ways).
+    public typealias Opened = (channel: NIOAsyncChannelOfBytes, lineController: (any LineController)?)
+    public typealias Opener = @Sendable () async throws -> Opened
 
     private let source: FeedSource
     private let clock: BridgeClock
@@ -78,13 +81,13 @@ public final class PortWaiter: Sendable {
         state = Locked(State(reporting: OutageReporting(reminderNanoseconds: reminderNanoseconds)))
     }
 
-    public func open() async throws -> NIOAsyncChannelOfBytes {
+    public func open() async throws -> Opened {
         while true {
             if state.withLock({ $0.stopped }) { throw CommandFailure("stopped while waiting for the port") }
             do {
-                let channel = try await attempt()
+                let opened = try await attempt()
                 state.withLock { $0.reporting.recovered() }
-                return channel
+                return opened
             } catch {
                 let problem = CommandFailure.message(for: error)
                 let now = clock.now()
@@ -125,13 +128,13 @@ public struct WaitingSupervisor: RunnablePort {
     public let supervisor: PortSupervisor
     public let waiter: PortWaiter
     /// The channel of the first session: opened at start, or waited for by ``runSessions()``.
-    let firstChannel: Locked<NIOAsyncChannelOfBytes?>
+    let firstChannel: Locked<PortWaiter.Opened?>
 
     public func runSessions() async -> [PortPipeline.Summary] {
         if firstChannel.withLock({ $0 == nil }) {
             // Stopped before the port ever appeared: the supervisor, already stopped, only
             // completes the capture.
-            if let channel = try? await waiter.open() { firstChannel.withLock { $0 = channel } }
+            if let opened = try? await waiter.open() { firstChannel.withLock { $0 = opened } }
         }
         return await supervisor.run()
     }

@@ -88,6 +88,8 @@ public final class PortSupervisor: Sendable {
                 summaries.append(summary)
                 if summary.endReason == .stopped { break }
             } catch {
+                // A stop that interrupted the wait for the port is not an outage worth a record.
+                if isStopped { break }
                 logger.warning("cannot open the port, retrying in \(retryDelay): \(error)")
                 source.publish(.link(LinkEvent(kind: .error, detail: "cannot open the port: \(error)",
                                                hostTime: clock.now())))
