@@ -85,7 +85,7 @@ struct ReplayDamageTests {
     @Test("40 MB of zeros through a pipe replays in bounded memory (peak RSS under 64 MB)")
     func zerosThroughAPipe() throws {
         let total = 40 << 20
-        let result = try run(["replay", "-", "--raw", "--driver", "ge-datex", "--format", "ndjson"],
+        let result = try run(["replay", "-", "--raw", "--driver", "ge-datex", "--format", "ndjson", "--start", "2026-12-04T09:30:00Z"],
                              stdin: .pipe(totalBytes: total, { _, count in Data(count: count) }))
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("\(total) bytes received"), "\(result.stderr)")

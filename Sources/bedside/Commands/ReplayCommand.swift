@@ -41,16 +41,33 @@ struct ReplayCommand: AsyncParsableCommand {
     @Flag(help: "Exit with status 0 even when byte ranges were skipped (they are still reported on stderr).")
     var acceptPartial = false
 
+    @Option(help: ArgumentHelp(
+        "When a raw dump's first byte was received (RFC 3339, e.g. 2026-12-04T09:30:00+01:00). Default: found from the first device time in the dump.",
+        valueName: "time"))
+    var start: String?
+
     func run() async throws {
         global.bootstrap()
         var status = ReplayExitStatus.complete
         try await reportingErrors {
-            let source = try ReplaySource.open(path: file, forceRaw: raw, driver: driver)
+            if file != "-" { try InputFile.requireNonEmpty(file) }
+            let startTime = try start.map { text throws(CommandFailure) -> Timestamp in
+                guard let t = Timestamp(rfc3339: text) else {
+                    throw CommandFailure("--start \(text) is not an RFC 3339 time such as 2026-12-04T09:30:00+01:00",
+                                         exitStatus: .usage)
+                }
+                return t
+            }
+            var source = try ReplaySource.open(path: file, forceRaw: raw, driver: driver, rawStartTime: startTime)
             let configuration = try tuning.configuration(transmitEnabled: try source.input.hasTransmitChunks())
+            if source.kind == .rawBytes, startTime == nil {
+                source = try Self.anchored(source, configuration: configuration)
+            }
             let out = ReplayFeedOutput(format: format ?? (Console.stdoutIsTerminal ? .table : .ndjson),
-                                       identity: source.identity)
+                                       identity: source.identity, header: source.header)
             let started = BridgeClock.monotonicNanoseconds()
-            let report = try await Self.replay(source.driverType.supervised(configuration: configuration), source.input, into: out)
+            let decoder = try DriverCatalog.registry.makeDriver(named: source.input.driverName, configuration: configuration)
+            let report = try await Self.replay(decoder, source.input, into: out)
             try await out.finish()
             let milliseconds = Double(BridgeClock.monotonicNanoseconds() - started) / 1e6
             let summary = ReplaySummary(report: report, input: source.input, records: out.recordsWritten,
@@ -60,6 +77,25 @@ struct ReplayCommand: AsyncParsableCommand {
             status = summary.exitStatus(acceptPartial: acceptPartial)
         }
         if status != ReplayExitStatus.complete { throw ExitCode(status) }
+    }
+
+    /// A raw dump holds no host timing: rather than date its records 1970, the replay starts where
+    /// the device's own clock puts it (``RawDumpAnchor``), or refuses with advice when it cannot tell.
+    static func anchored(_ source: ReplaySource, configuration: DriverConfiguration) throws -> ReplaySource {
+        guard source.input.canReopen else {
+            throw CommandFailure("a raw dump on standard input carries no time and cannot be read twice to find one: "
+                                 + "pass --start with when it was recorded", exitStatus: .usage)
+        }
+        let probe = try ReplaySource.open(path: source.path, forceRaw: true, driver: source.input.driverName)
+        let decoder = try DriverCatalog.registry.makeDriver(named: source.input.driverName, configuration: configuration)
+        guard let anchor = try RawDumpAnchor.startTime(of: probe.input.chunks, decodedBy: decoder) else {
+            throw CommandFailure("\(source.path) is a raw dump without host timing, and no device time appears in its first "
+                                 + "\(RawDumpAnchor.defaultByteLimit >> 20) MiB to date it by: pass --start with when it was recorded",
+                                 exitStatus: .usage)
+        }
+        Console.note("\(source.path): a raw dump has no host timing; its records are dated from the device's clock "
+                     + "(first byte at \(anchor.rfc3339); --start overrides)")
+        return try ReplaySource.open(path: source.path, forceRaw: true, driver: source.input.driverName, rawStartTime: anchor)
     }
 
     /// Streams every chunk through ``OfflineReplay``; records are written as they come.

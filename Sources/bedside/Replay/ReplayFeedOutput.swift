@@ -1,3 +1,4 @@
+import BedsideCapture
 import BedsideModel
 import BedsideRuntime
 
@@ -21,9 +22,18 @@ final class ReplayFeedOutput {
 
     private static let batchSize = 1 << 16
 
-    init(format: FeedFormat, identity: DeviceIdentity) {
+    /// Names the sequence of this replay: the same recording always gets the same id, so a
+    /// replay's feed is reproducible, and it can never be mistaken for a live bridge's.
+    private let bridgeId: String
+
+    init(format: FeedFormat, identity: DeviceIdentity, header: CaptureHeader) {
         self.format = format
+        var identity = identity
+        identity.assignID()
         self.identity = identity
+        bridgeId = "replay-" + DeviceIdentifier.eui64(namespace: "replay", parts: [
+            identity.driver, header.startTime.rfc3339, identity.port ?? "",
+        ]).lowercased()
         batch.reserveCapacity(Self.batchSize + 4096)
     }
 
@@ -34,7 +44,7 @@ final class ReplayFeedOutput {
 
     func emit(_ observation: Observation) {
         seq += 1
-        let record = FeedRecord(seq: seq, device: identity, observation: observation)
+        let record = FeedRecord(seq: seq, bridgeId: bridgeId, device: identity, observation: observation, replayed: true)
         lastHostTime = observation.hostTime
         switch format {
         case .ndjson:

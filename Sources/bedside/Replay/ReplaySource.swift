@@ -15,9 +15,9 @@ struct ReplaySource {
     ///   - forceRaw: treat the file as a raw rx-only dump whatever it looks like.
     ///   - driver: the driver named on the command line; required for a raw dump, optional for a
     ///     capture or log that names its own (then it must agree).
-    static func open(path: String, forceRaw: Bool, driver: String?) throws -> ReplaySource {
+    static func open(path: String, forceRaw: Bool, driver: String?, rawStartTime: Timestamp? = nil) throws -> ReplaySource {
         let registry = DriverCatalog.registry
-        let input = try ReplayInput.open(path: path, forceRaw: forceRaw, driver: driver) { name in
+        let input = try ReplayInput.open(path: path, forceRaw: forceRaw, driver: driver, rawStartTime: rawStartTime) { name in
             try registry.driverType(named: name).descriptor.defaultSerialSettings
         }
         return ReplaySource(input: input, driverType: try registry.driverType(named: input.driverName))
