@@ -34,10 +34,17 @@ public struct DeviceRanges: Sendable {
         return nil
     }
 
-    /// Marks a `valid` or `questionable` reading outside its range `invalid`, keeping the number.
+    /// Marks a `valid` or `questionable` reading outside its range `invalid`, keeping the number;
+    /// returns whether it passed.
     public func check(_ reading: inout NumericReading) -> Bool {
-        guard reading.state == .valid || reading.state == .questionable, let v = reading.value,
-              let r = range(for: reading.metric), !r.contains(v) else { return true }
+        guard let r = range(for: reading.metric) else { return true }
+        return Self.check(&reading, against: r)
+    }
+
+    /// The same check against a range already looked up.
+    public static func check(_ reading: inout NumericReading, against r: Range) -> Bool {
+        guard reading.state == .valid || reading.state == .questionable, let v = reading.value, !r.contains(v)
+        else { return true }
         reading.state = .invalid
         reading.reason = "outside the device's range (\(r.lower.text) to \(r.upper.text)): \(v.text) is not a value it can report"
         return false

@@ -42,6 +42,8 @@ public struct ObservationLedger: Sendable {
         var period: Int64
         /// The mark last re-stated for this value (`stale` or `absent`), `nil` while current.
         var mark: MeasurementState?
+        /// The device's range for this value, looked up once (by vendor code: a string hash).
+        var range: DeviceRanges.Range?
     }
 
     private let nominalPeriod: Int64
@@ -96,8 +98,7 @@ public struct ObservationLedger: Sendable {
         while i < observations.count {
             switch observations[i] {
             case .numeric(var r):
-                if !ranges.isEmpty, !ranges.check(&r) { observations[i] = .numeric(r) }
-                record(r)
+                if record(&r) { observations[i] = .numeric(r) }
             case .alarm(let a):
                 switch a.phase {
                 case .start, .update:
@@ -136,13 +137,17 @@ public struct ObservationLedger: Sendable {
         }
     }
 
-    private mutating func record(_ r: NumericReading) {
+    /// Records a numeric as the current value of its key, first marking it `invalid` when it lies
+    /// outside the device's range; returns whether it was so changed.
+    private mutating func record(_ r: inout NumericReading) -> Bool {
         let key = Key(r)
         if let dt = r.deviceTime, !r.episodic, r.state != .absent {
             skew = dt.instant.nanoseconds(since: r.hostTime)
         }
+        var changed = false
         if let index = entries.index(forKey: key) {
             // Mutated in place through the values view: one hash per reading, no copy of the entry.
+            if let range = entries.values[index].range { changed = !DeviceRanges.check(&r, against: range) }
             let gap = r.hostTime.nanoseconds(since: entries.values[index].lastUpdate)
             if gap > 0, entries.values[index].mark == nil, entries.values[index].reading.state != .absent {
                 entries.values[index].period = min(max(gap, Self.periodBounds.lowerBound), Self.periodBounds.upperBound)
@@ -151,13 +156,16 @@ public struct ObservationLedger: Sendable {
             entries.values[index].lastUpdate = r.hostTime
             entries.values[index].mark = nil
         } else {
-            entries[key] = Entry(reading: r, lastUpdate: r.hostTime, period: nominalPeriod, mark: nil)
+            let range = ranges.isEmpty ? nil : ranges.range(for: r.metric)
+            if let range { changed = !DeviceRanges.check(&r, against: range) }
+            entries[key] = Entry(reading: r, lastUpdate: r.hostTime, period: nominalPeriod, mark: nil, range: range)
             order.append(key)
         }
         // Updates only move a value's due time later, so an earlier check stays safe (at worst early).
         if checkAt == nil, r.state != .absent, !r.episodic {
             checkAt = r.hostTime.adding(nanoseconds: nominalPeriod + nominalPeriod / 2)
         }
+        return changed
     }
 
     private mutating func markOverdue(now: Timestamp, into observations: inout [Observation]) {

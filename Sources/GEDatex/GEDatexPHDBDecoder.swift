@@ -103,6 +103,10 @@ struct GEDatexPHDBDecoder: Sendable {
         var nibpHeader: GEDatexGroupHeader?
         var headerOffset = -1
         var groupHeader = GEDatexGroupHeader(status: 0, label: 0)
+        // Counted here and reported once per class: a counter update per field would cost more
+        // than decoding the field.
+        var absentRepeats = 0
+        defer { if absentRepeats > 0 { output.count("readings.absent-repeats-suppressed", by: absentRepeats) } }
         let c = cls.rawValue
         let specs = tables.fields[c]
         // Access fields of the spec in place (`specs[index].x`): copying a whole spec costs a
@@ -132,7 +136,7 @@ struct GEDatexPHDBDecoder: Sendable {
                 // they do not have.
                 if let memo = absentMemo[c][index], memo.reason == reason,
                    hostTime.nanoseconds(since: memo.forwarded) < Self.absentRefreshNanoseconds {
-                    output.count("readings.absent-repeats-suppressed")
+                    absentRepeats += 1
                     continue
                 }
                 absentMemo[c][index] = (reason, hostTime)
