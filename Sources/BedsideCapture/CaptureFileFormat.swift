@@ -31,6 +31,10 @@ public enum CaptureFileFormat {
         case tx = 0x02
 
         static let firstOptional: UInt8 = 0x80
+        /// Optional: a line-control action the bridge took on the port (DTR/RTS, BREAK, a speed
+        /// change), its payload a short UTF-8 text such as `DTR on`. Readers that do not know it
+        /// skip it; a replay needs none of them, since a pty carries none.
+        static let lineControl: UInt8 = 0x81
 
         init(_ direction: CaptureChunk.Direction) {
             self = direction == .rx ? .rx : .tx

@@ -72,6 +72,13 @@ public final class CaptureRecorder: @unchecked Sendable {
         try writer.append(direction: direction, time: time ?? clock.now(), bytes: bytes)
     }
 
+    /// Records a line-control action the bridge took (an optional record readers skip).
+    public func recordLineControl(_ text: String, at time: Timestamp? = nil) throws(CaptureError) {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        try writer.appendLineControl(text, time: time ?? clock.now())
+    }
+
     /// Chunks recorded so far.
     public var chunksRecorded: Int {
         pthread_mutex_lock(mutex)

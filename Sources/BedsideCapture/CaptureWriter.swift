@@ -121,6 +121,22 @@ public final class CaptureWriter {
         if pending.count > options.bufferLimit { try flush() }
     }
 
+    /// Appends an optional line-control record (``CaptureFileFormat/RecordKind/lineControl``):
+    /// what the bridge did to the line at `time`, as text (`DTR on`, `BREAK 250 ms`).
+    public func appendLineControl(_ text: String, time: Timestamp) throws(CaptureError) {
+        guard fd >= 0 else { throw .closed(path: path) }
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBytes { raw in
+            CaptureFileFormat.appendRecord(kind: CaptureFileFormat.RecordKind.lineControl, time: time, payload: raw,
+                                           to: &pending)
+        }
+        lineControlRecords += 1
+        if pending.count > options.bufferLimit { try flush() }
+    }
+
+    /// Line-control records appended so far.
+    public private(set) var lineControlRecords = 0
+
     /// Hands buffered records to the kernel.
     public func flush() throws(CaptureError) {
         guard fd >= 0 else { throw .closed(path: path) }

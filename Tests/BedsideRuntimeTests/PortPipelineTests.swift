@@ -127,7 +127,7 @@ struct PortPipelineTests {
             }
             _ = try await run.value
             #expect(log.entries.filter { !$0.hasPrefix("rx") && $0 != "tx PING\n" }
-                    == ["tx REQ\n", "line DTR on", "tx OK\n", "tx BYE\n"])
+                    == ["tx REQ\n", "line DTR on", "recorded DTR on", "tx OK\n", "tx BYE\n"])
         }
     }
 
@@ -199,5 +199,6 @@ final class OrderLog: TrafficRecorder, LineController {
         state.withLock { $0.append("\(chunk.direction.rawValue) \(String(decoding: chunk.bytes, as: UTF8.self))") }
     }
     func finish() async throws {}
+    func recordLineControl(_ text: String, at time: Timestamp) { state.withLock { $0.append("recorded \(text)") } }
     func perform(_ control: LineControl) throws { state.withLock { $0.append("line \(control.logText)") } }
 }

@@ -52,6 +52,20 @@ public final class CaptureFileRecorder: TrafficRecorder {
         }
     }
 
+    public func recordLineControl(_ text: String, at time: Timestamp) {
+        state.withLock { s in
+            guard s.failure == nil else { return }
+            let stamped = max(time, s.lastTime ?? time)
+            s.lastTime = stamped
+            do throws(CaptureError) {
+                try recorder.recordLineControl(text, at: stamped)
+            } catch {
+                s.failure = error
+                logger.error("recording stopped, the capture ends here: \(error)")
+            }
+        }
+    }
+
     public func finish() async throws {
         try recorder.close()
         if let error = state.withLock({ $0.failure }) { throw error }

@@ -245,7 +245,7 @@ public final class PortPipeline: Sendable {
                 pipeline.source.publish(output.observations)
             }
             // Line control first: a driver asks for DTR or a BREAK before the bytes that need it.
-            if !output.lineControl.isEmpty { performLineControl() }
+            if !output.lineControl.isEmpty { performLineControl(now: now) }
             if !output.transmit.isEmpty { transmit(now: now) }
             if !output.counters.isEmpty { count() }
             timer.arm(output.nextDeadline)
@@ -254,9 +254,9 @@ public final class PortPipeline: Sendable {
             output.nextDeadline = nil
         }
 
-        /// Executes the driver's line-control requests in order. The capture format has no record
-        /// for line control (only rx/tx chunks), so each one is logged instead, at notice level.
-        private mutating func performLineControl() {
+        /// Executes the driver's line-control requests in order, logs each, and records it in the
+        /// capture (an optional record kind that replays and older readers skip).
+        private mutating func performLineControl(now: Timestamp) {
             for control in output.lineControl {
                 guard let controller = pipeline.lineController else {
                     pipeline.logger.warning("the driver asked for \(control.logText), but this port has no line control (not a serial adapter); skipped")
@@ -264,7 +264,8 @@ public final class PortPipeline: Sendable {
                 }
                 do {
                     try controller.perform(control)
-                    pipeline.logger.notice("line control: \(control.logText) (not recorded in the capture)")
+                    pipeline.recorder?.recordLineControl(control.logText, at: now)
+                    pipeline.logger.notice("line control: \(control.logText)")
                 } catch {
                     pipeline.logger.error("line control \(control.logText) failed: \(error)")
                 }
