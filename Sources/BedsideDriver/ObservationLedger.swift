@@ -146,15 +146,9 @@ public struct ObservationLedger: Sendable {
         }
         var changed = false
         if let index = entries.index(forKey: key) {
-            // Mutated in place through the values view: one hash per reading, no copy of the entry.
-            if let range = entries.values[index].range { changed = !DeviceRanges.check(&r, against: range) }
-            let gap = r.hostTime.nanoseconds(since: entries.values[index].lastUpdate)
-            if gap > 0, entries.values[index].mark == nil, entries.values[index].reading.state != .absent {
-                entries.values[index].period = min(max(gap, Self.periodBounds.lowerBound), Self.periodBounds.upperBound)
-            }
-            entries.values[index].reading = r
-            entries.values[index].lastUpdate = r.hostTime
-            entries.values[index].mark = nil
+            // One in-place access through the values view (`_modify`): reading fields through the
+            // view's getter would copy the whole entry, reading included, each time.
+            changed = Self.update(&entries.values[index], with: &r)
         } else {
             let range = ranges.isEmpty ? nil : ranges.range(for: r.metric)
             if let range { changed = !DeviceRanges.check(&r, against: range) }
@@ -165,6 +159,19 @@ public struct ObservationLedger: Sendable {
         if checkAt == nil, r.state != .absent, !r.episodic {
             checkAt = r.hostTime.adding(nanoseconds: nominalPeriod + nominalPeriod / 2)
         }
+        return changed
+    }
+
+    private static func update(_ e: inout Entry, with r: inout NumericReading) -> Bool {
+        var changed = false
+        if let range = e.range { changed = !DeviceRanges.check(&r, against: range) }
+        let gap = r.hostTime.nanoseconds(since: e.lastUpdate)
+        if gap > 0, e.mark == nil, e.reading.state != .absent {
+            e.period = min(max(gap, periodBounds.lowerBound), periodBounds.upperBound)
+        }
+        e.reading = r
+        e.lastUpdate = r.hostTime
+        e.mark = nil
         return changed
     }
 

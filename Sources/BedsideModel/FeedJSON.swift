@@ -226,12 +226,19 @@ struct JSONObjectWriter {
 
     /// `,"name":` — keys are compile-time constants, copied in one go (this runs ~20 times a record).
     mutating func key(_ name: StaticString) {
-        if !first { out.append(UInt8(ascii: ",")) }
+        let comma = !first
         first = false
-        out.append(UInt8(ascii: "\""))
-        out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-        out.append(UInt8(ascii: "\""))
-        out.append(UInt8(ascii: ":"))
+        // Built on the stack and appended in one go: one capacity check instead of four.
+        let count = name.utf8CodeUnitCount
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count + 4) { buffer in
+            var i = 0
+            if comma { buffer[0] = UInt8(ascii: ","); i = 1 }
+            buffer[i] = UInt8(ascii: "\"")
+            UnsafeMutableRawPointer(buffer.baseAddress! + i + 1).copyMemory(from: name.utf8Start, byteCount: count)
+            buffer[i + 1 + count] = UInt8(ascii: "\"")
+            buffer[i + 2 + count] = UInt8(ascii: ":")
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<(i + 3 + count)]))
+        }
     }
 
     mutating func string(_ name: StaticString, _ value: String?) {
@@ -303,16 +310,17 @@ struct JSONObjectWriter {
     }
 
     static func appendString(_ s: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        // Fast path: most strings need no escaping and are copied in one go.
-        let needsEscaping = s.utf8.withContiguousStorageIfAvailable { bytes in
-            bytes.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
-        } ?? true
-        guard needsEscaping else {
-            out.append(contentsOf: s.utf8)
+        // Fast path: most strings need no escaping and are copied in one go, quotes included.
+        let copied = s.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
+            else { return false }
             out.append(UInt8(ascii: "\""))
-            return
-        }
+            out.append(contentsOf: bytes)
+            out.append(UInt8(ascii: "\""))
+            return true
+        } ?? false
+        if copied { return }
+        out.append(UInt8(ascii: "\""))
         for b in s.utf8 {
             switch b {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(92); out.append(b)
