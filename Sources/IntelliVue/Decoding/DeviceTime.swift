@@ -16,7 +16,10 @@ enum IntelliVueTime {
         }
         guard let cc = bcd(b[0]), let yy = bcd(b[1]), let mo = bcd(b[2]), let dd = bcd(b[3]),
               let hh = bcd(b[4]), let mi = bcd(b[5]), let ss = bcd(b[6]),
-              (1...12).contains(mo), (1...31).contains(dd), hh < 24, mi < 60, ss < 61
+              (1...12).contains(mo), (1...31).contains(dd), hh < 24, mi < 60, ss < 61,
+              // A damaged or unset clock can say any century; only years a Timestamp (nanoseconds
+              // in 64 bits) can hold are times, the rest are no time at all.
+              (1678...2261).contains(cc * 100 + yy)
         else { return nil }
         let days = Timestamp.days(fromCivil: cc * 100 + yy, mo, dd)
         var t = Timestamp(secondsSinceEpoch: days * 86_400 + hh * 3600 + mi * 60 + ss)
