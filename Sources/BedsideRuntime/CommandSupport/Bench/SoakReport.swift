@@ -52,8 +52,9 @@ public struct SoakReport: Sendable {
         Console.out("  sim-min   wall-s   cpu-s   rss-MiB   fds   records")
         let every = everyMinutes * 60
         let total = c.simulatedSeconds
+        let step = c.stepSeconds
         let result = try await SoakBench(configuration: c).run { s in
-            let due = (s.simulatedSeconds / every).rounded(.down) != ((s.simulatedSeconds - 10) / every).rounded(.down)
+            let due = (s.simulatedSeconds / every).rounded(.down) != ((s.simulatedSeconds - step) / every).rounded(.down)
             guard due || s.simulatedSeconds >= total else { return }
             Console.out("  " + [Stats.format(s.simulatedSeconds / 60, decimals: 0).leftPadded(7),
                                 Stats.format(s.wallSeconds, decimals: 1).leftPadded(8),
