@@ -55,6 +55,8 @@ let package = Package(
             name: "BedsideRuntime",
             dependencies: [
                 "BedsideModel", "BedsideDriver", "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue",
+                // The soak benchmark runs devices on in-memory links with seeded faults.
+                "BedsideDriverTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

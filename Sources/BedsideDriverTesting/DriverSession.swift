@@ -153,6 +153,19 @@ public struct DriverSession: Sendable {
         collect()
     }
 
+    /// Hands over the observations and the simulator's transmissions collected so far and forgets
+    /// them and the other byte logs, so a long run (a soak of simulated hours) keeps constant memory.
+    public mutating func drain() -> (observations: [Observation], deviceTransmitted: [Chunk]) {
+        defer {
+            observations.removeAll()
+            deviceTransmitted.removeAll()
+            transmitted.removeAll()
+            delivered.removeAll()
+            lineControl.removeAll()
+        }
+        return (observations, deviceTransmitted)
+    }
+
     /// Stops the driver politely at the current time (its stop bytes are recorded, not delivered).
     public mutating func stop() {
         guard !stopped else { return }

@@ -1,0 +1,326 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import BedsideDriver
+import BedsideModel
+import IntelliVue
+import NIOCore
+import Testing
+@testable import BedsideRuntime
+
+/// Faults a real port sees, on real pseudo-terminals: the catalog's simulators hosted by
+/// ``SimulatorHost`` on one side, the bridge's pipeline (under ``PortSupervisor``) on the other.
+/// No timing assertions: every wait is for an event, under one generous time-out per test.
+@Suite("Fault injection on live sessions (pseudo-terminals)", .serialized)
+struct FaultInjectionPTYTests {
+    static let drivers = DriverCatalog.simulatedDriverNames
+    static let clock = BridgeClock()
+
+    /// The simulators run fast so a session has values within milliseconds.
+    static func simulator(_ name: String, seed: UInt64 = 3, speed: Double = 600) throws -> any DeviceSimulator {
+        try DriverCatalog.registry.makeSimulator(named: name, configuration: SimulatorConfiguration(seed: seed, scenarioSpeed: speed))
+    }
+
+    static func driver(_ name: String) -> any DeviceDriver {
+        let configuration = DriverConfiguration(snapshotIntervalNanoseconds: 10_000_000_000)
+        if name == IntelliVueDriver.descriptor.name {
+            // The driver waits 1 s after releasing a stale association before it associates (a
+            // real monitor needs it); the simulator does not, and 100 sessions need not wait 100 s.
+            var driver = IntelliVueDriver(configuration: configuration)
+            driver.timing.staleReleaseWait = 20_000_000
+            return SupervisedDriver(driver, configuration: configuration)
+        }
+        // Declared options are empty here, so this cannot fail for a catalog driver.
+        return try! DriverCatalog.registry.makeDriver(named: name, configuration: configuration)
+    }
+
+    static func identity(_ name: String) -> DeviceIdentity {
+        DeviceIdentity(driver: name, vendor: "test", port: "pty")
+    }
+
+    /// A simulator running on one plug-in of the device.
+    struct Plug: Sendable {
+        var host: SimulatorHost
+        var run: Task<Void, Never>
+
+        func unplug() async {
+            host.stop()
+            await run.value
+        }
+    }
+
+    /// Entries of a /proc directory: open descriptors (`fd`) or threads (`task`) of this process.
+    static func entries(_ directory: String) -> Int {
+        guard let dir = opendir("/proc/self/\(directory)") else { return -1 }
+        defer { closedir(dir) }
+        var n = -2  // . and ..
+        while readdir(dir) != nil { n += 1 }
+        return n - (directory == "fd" ? 1 : 0)  // the descriptor opendir itself holds
+    }
+
+    static func openDescriptors() -> Int { entries("fd") }
+    static func threads() -> Int { entries("task") }
+
+    @Test("unplug and replug 100 times: one `disconnected` and `closed` per unplug, values stale after each, a new session after each replug, nothing leaked",
+          arguments: drivers)
+    func unplugReplug(name: String) async throws {
+        let cycles = 100
+        try await withTimeout(120, "\(cycles) unplug/replug cycles of \(name)") {
+            let bus = FeedBus()
+            var feed = FeedWatcher(bus.subscribe(name: "test", bufferSize: 1 << 20))
+            let source = bus.addSource(identity: Self.identity(name))
+            let (plugs, plugSink) = AsyncStream<Plug>.makeStream()
+            let supervisor = PortSupervisor(
+                source: source, clock: Self.clock, retryDelay: .milliseconds(5),
+                makeDriver: { Self.driver(name) },
+                open: {
+                    // Plugging in: a fresh pty with the device on its controller side.
+                    let pty = try TestPTY.open()
+                    let host = SimulatorHost(simulator: try Self.simulator(name), clock: Self.clock)
+                    let controller = try await TestPTY.channel(for: pty.controller)
+                    plugSink.yield(Plug(host: host, run: Task { _ = try? await host.run(on: controller) }))
+                    return try await TestPTY.channel(for: pty.device)
+                })
+            var plugIterator = plugs.makeAsyncIterator()
+            let supervising = Task { await supervisor.run() }
+
+            var fdsBefore = 0, threadsBefore = 0, rssBefore = 0
+            for cycle in 1...cycles {
+                let plug = try #require(await plugIterator.next())
+                try await feed.until("fresh values in session \(cycle)") { $0.isFresh }
+                if cycle == 1 {
+                    // Measured once everything (event loop, first session) is up.
+                    fdsBefore = Self.openDescriptors()
+                    threadsBefore = Self.threads()
+                    rssBefore = ProcessUsage.residentBytes() ?? 0
+                }
+                await plug.unplug()
+                try await feed.until("`closed` after unplug \(cycle)") { $0.observation.linkKind == .closed }
+            }
+            supervisor.stop()
+            _ = await supervising.value
+            plugSink.finish()
+            while let p = await plugIterator.next() { await p.unplug() }
+            bus.finish()
+            try await feed.until("the end of the feed") { _ in false }
+
+            #expect(feed.links[.disconnected, default: 0] == cycles, "\(feed.links)")
+            // Each unplug closes the port once; the final stop closes the last session.
+            #expect(feed.links[.closed, default: 0] == cycles + feed.links[.stopped, default: 0], "\(feed.links)")
+            #expect(feed.links[.opened, default: 0] >= cycles, "\(feed.links)")
+            #expect(feed.links[.connected, default: 0] >= cycles, "\(feed.links)")
+            #expect(feed.unplugsWithStaleMarks == cycles, "values marked stale after \(feed.unplugsWithStaleMarks) of \(cycles) unplugs")
+            #expect(feed.freshWhileUnplugged.isEmpty, "fresh values with the device unplugged: \(feed.freshWhileUnplugged.prefix(3))")
+            #expect(feed.seqGaps == 0)
+
+            // Nothing left behind: every session's tasks ended (awaited above), descriptors back to
+            // where they were (slack for other suites running in parallel; a leak of one per cycle is
+            // 100), threads and memory bounded.
+            let fdsAfter = Self.openDescriptors()
+            #expect(fdsAfter - fdsBefore <= 20, "descriptors \(fdsBefore) → \(fdsAfter)")
+            #expect(Self.threads() - threadsBefore <= 8, "threads \(threadsBefore) → \(Self.threads())")
+            let rssAfter = ProcessUsage.residentBytes() ?? 0
+            #expect(rssAfter - rssBefore < 128 << 20, "resident memory \(rssBefore >> 20) → \(rssAfter >> 20) MiB")
+        }
+    }
+
+    @Test("the device restarts mid-session: the driver re-requests, old alarms end, no old value stays current",
+          arguments: drivers)
+    func deviceRestart(name: String) async throws {
+        try await withTimeout(90, "a restart of the \(name) device") {
+            let pty = try TestPTY.open()
+            defer { close(pty.controller) }
+            let bus = FeedBus()
+            var feed = FeedWatcher(bus.subscribe(name: "test", bufferSize: 1 << 20))
+            let pipeline = PortPipeline(driver: Self.driver(name), source: bus.addSource(identity: Self.identity(name)), clock: Self.clock)
+            let first = try await Self.powerOn(name, seed: 3, controller: pty.controller)
+            let running = Task { try await pipeline.run(on: try await TestPTY.channel(for: pty.device)) }
+            try await feed.until("fresh values from the first device") { $0.isFresh }
+            if name == "intellivue" {
+                // Its scripted patient raises HR High within seconds at this speed.
+                try await feed.until("an alarm from the first device") { $0.alarm?.phase == .start }
+            }
+            await first.unplug()
+            let restartSeq = bus.lastSeq
+            let second = try await Self.powerOn(name, seed: 4, controller: pty.controller)
+            try await feed.until("`silent` after the restart") { $0.observation.linkKind == .silent && $0.seq > restartSeq }
+            let silentSeq = feed.lastSeq
+            try await feed.until("`connected` to the restarted device") { $0.observation.linkKind == .connected }
+            let connectedSeq = feed.lastSeq
+            try await feed.until("fresh values from the restarted device") { $0.isFresh }
+            pipeline.stop()
+            _ = try await running.value
+            await second.unplug()
+            bus.finish()
+            try await feed.until("the end of the feed") { _ in false }
+
+            Self.checkRestart(feed.records, name: name, silentSeq: silentSeq, connectedSeq: connectedSeq)
+        }
+    }
+
+    @Test("the bridge restarts mid-session: a new session with the same device; `seq` continues on the bus, a new bus has a new bridgeId",
+          arguments: drivers)
+    func bridgeRestart(name: String) async throws {
+        try await withTimeout(90, "a restart of the bridge on \(name)") {
+            let pty = try TestPTY.open()
+            // The test holds the device side open too, so the simulator survives the bridge closing it.
+            defer { close(pty.device) }
+            let path = try #require(ttyname(pty.device).map { String(cString: $0) })
+            let device = try await Self.simulatorPlug(name, controller: pty.controller)
+
+            func session(on bus: FeedBus, _ feed: inout FeedWatcher, _ what: String) async throws -> (first: UInt64, last: UInt64) {
+                let source = bus.addSource(identity: Self.identity(name))
+                let supervisor = PortSupervisor(source: source, clock: Self.clock, retryDelay: .milliseconds(50),
+                                                makeDriver: { Self.driver(name) },
+                                                open: {
+                                                    let fd = open(path, O_RDWR | O_NOCTTY)
+                                                    guard fd >= 0 else { throw TestPTY.Failure.openpty(errno) }
+                                                    return try await TestPTY.channel(for: fd)
+                                                })
+                let running = Task { await supervisor.run() }
+                try await feed.until("`opened` (\(what))") { $0.observation.linkKind == .opened }
+                let first = feed.lastSeq
+                try await feed.until("`connected` (\(what))") { $0.observation.linkKind == .connected }
+                try await feed.until("fresh values (\(what))") { $0.isFresh }
+                supervisor.stop()
+                let summaries = await running.value
+                #expect(summaries.last?.endReason == .stopped)
+                try await feed.until("`closed` (\(what))") { $0.observation.linkKind == .closed }
+                return (first, feed.lastSeq)
+            }
+
+            let bus = FeedBus()
+            var feed = FeedWatcher(bus.subscribe(name: "test", bufferSize: 1 << 20))
+            let a = try await session(on: bus, &feed, "first bridge session")
+            let b = try await session(on: bus, &feed, "restarted pipeline, same bus")
+            #expect(a.first == 1)
+            #expect(b.first == a.last + 1, "seq must continue on the same bus: \(a) then \(b)")
+            #expect(feed.seqGaps == 0)
+            #expect(Set(feed.records.map(\.bridgeId)) == [bus.bridgeId])
+            bus.finish()
+
+            // A restarted process: a fresh bus, a new id, seq from 1 again.
+            let bus2 = FeedBus()
+            var feed2 = FeedWatcher(bus2.subscribe(name: "test", bufferSize: 1 << 20))
+            let c = try await session(on: bus2, &feed2, "fresh bus")
+            #expect(c.first == 1)
+            #expect(bus2.bridgeId != bus.bridgeId)
+            #expect(feed2.records.allSatisfy { $0.bridgeId == bus2.bridgeId })
+            bus2.finish()
+            await device.unplug()
+        }
+    }
+
+    /// Between the driver's `silent` and its next `connected`: no fresh value, the old ones marked
+    /// as no longer current; every alarm of the old device ended before the new session was up.
+    static func checkRestart(_ records: [FeedRecord], name: String, silentSeq: UInt64, connectedSeq: UInt64) {
+        let between = records.filter { $0.seq > silentSeq && $0.seq < connectedSeq }
+        // A driver may put the values of the frame that brings the session back before its
+        // `connected` (same read, same host time); anything fresher than the stall otherwise is invented.
+        let back = records.first { $0.seq == connectedSeq }.flatMap { if case .link(let l) = $0.observation { l.hostTime } else { nil } }
+        let freshBetween = between.filter { $0.isFresh && $0.hostTime != back }
+        #expect(freshBetween.isEmpty, "a value without new data: \(freshBetween.prefix(3))")
+        let restated = between.filter(\.isRestatement)
+        #expect(!restated.isEmpty, "the old session's values were not marked as no longer current")
+        var open = Set<String>()
+        for r in records where r.seq < connectedSeq {
+            guard let a = r.alarm else { continue }
+            if a.phase == .end { open.remove(a.alarmId) } else { open.insert(a.alarmId) }
+        }
+        #expect(open.isEmpty, "alarms of the old session still open: \(open)")
+        let ends = records.filter { $0.alarm?.phase == .end }
+        if name == "intellivue" { #expect(!ends.isEmpty) }
+    }
+
+    /// A device instance on its own descriptor of the same controller, so stopping it leaves the
+    /// line up: the bridge sees a device that went quiet and came back, not an unplug.
+    static func powerOn(_ name: String, seed: UInt64, controller: Int32) async throws -> Plug {
+        let host = SimulatorHost(simulator: try simulator(name, seed: seed), clock: clock)
+        let channel = try await TestPTY.channel(for: dup(controller))
+        return Plug(host: host, run: Task { _ = try? await host.run(on: channel) })
+    }
+
+    static func simulatorPlug(_ name: String, controller: Int32) async throws -> Plug {
+        let host = SimulatorHost(simulator: try simulator(name), clock: clock)
+        let channel = try await TestPTY.channel(for: controller)
+        return Plug(host: host, run: Task { _ = try? await host.run(on: channel) })
+    }
+}
+
+/// Reads a feed subscription record by record, keeping the non-waveform records and tallying
+/// what the unplug test checks.
+struct FeedWatcher {
+    private var iterator: FeedSubscription.AsyncIterator
+    private(set) var records: [FeedRecord] = []
+    private(set) var links: [LinkEvent.Kind: Int] = [:]
+    private(set) var lastSeq: UInt64 = 0
+    private(set) var seqGaps = 0
+    private(set) var unplugsWithStaleMarks = 0
+    private(set) var freshWhileUnplugged: [FeedRecord] = []
+    private var unplugged = false
+    private var staleSinceUnplug = false
+
+    init(_ subscription: FeedSubscription) { iterator = subscription.makeAsyncIterator() }
+
+    /// Consumes records up to and including the first that satisfies `done`; throws at the end of the feed.
+    mutating func until(_ what: String, _ done: (FeedRecord) -> Bool) async throws {
+        while let event = await iterator.next() {
+            guard case .record(let r) = event else { seqGaps += 1; continue }
+            if lastSeq != 0, r.seq != lastSeq + 1 { seqGaps += 1 }
+            lastSeq = r.seq
+            tally(r)
+            if done(r) { return }
+        }
+        if what != "the end of the feed" { throw FeedEnded(what: what) }
+    }
+
+    struct FeedEnded: Error, CustomStringConvertible {
+        var what: String
+        var description: String { "the feed ended before \(what)" }
+    }
+
+    private mutating func tally(_ r: FeedRecord) {
+        if case .waveform = r.observation {} else { records.append(r) }
+        if let kind = r.observation.linkKind {
+            links[kind, default: 0] += 1
+            switch kind {
+            case .disconnected:
+                unplugged = true
+                staleSinceUnplug = false
+            case .closed:
+                if unplugged, staleSinceUnplug { unplugsWithStaleMarks += 1 }
+            case .opened:
+                unplugged = false
+            default: break
+            }
+        }
+        if unplugged, case .numeric(let n) = r.observation {
+            if n.ageNanoseconds != nil, n.state == .stale || n.reason?.contains("link") == true { staleSinceUnplug = true }
+            if r.isFresh { freshWhileUnplugged.append(r) }
+        }
+    }
+}
+
+extension FeedRecord {
+    /// A new measured value (not a re-statement).
+    var isFresh: Bool {
+        if case .numeric(let r) = observation { [.valid, .demo].contains(r.state) && r.ageNanoseconds == nil && r.value != nil } else { false }
+    }
+
+    /// A value re-stated by the ledger (stale, or with its age).
+    var isRestatement: Bool {
+        if case .numeric(let r) = observation { r.state == .stale || r.ageNanoseconds != nil } else { false }
+    }
+
+    /// When the bridge received what this record says.
+    var hostTime: Timestamp? {
+        switch observation {
+        case .numeric(let r): r.hostTime
+        case .link(let l): l.hostTime
+        case .alarm(let a): a.hostTime
+        default: nil
+        }
+    }
+
+    var alarm: AlarmEvent? { if case .alarm(let a) = observation { a } else { nil } }
+}
