@@ -55,6 +55,7 @@ let package = Package(
             name: "BedsideRuntime",
             dependencies: [
                 "BedsideModel", "BedsideDriver", "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue",
+                "BedsideProcess",
                 // The soak benchmark runs devices on in-memory links with seeded faults.
                 "BedsideDriverTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -80,8 +81,11 @@ let package = Package(
         // Depends on the contract only, so any driver's tests can use it.
         .target(name: "BedsideDriverTesting", dependencies: ["BedsideModel", "BedsideDriver"]),
 
+        // Starting child processes with a clean signal state: one implementation for the bench and the tests.
+        .target(name: "BedsideProcess"),
+
         // Helpers shared by test targets (child processes with a clean signal mask, seeded randomness).
-        .target(name: "BedsideTestSupport", path: "Tests/BedsideTestSupport"),
+        .target(name: "BedsideTestSupport", dependencies: ["BedsideProcess"], path: "Tests/BedsideTestSupport"),
         .testTarget(name: "BedsideModelTests", dependencies: ["BedsideModel"]),
         .testTarget(name: "BedsideDriverTests", dependencies: ["BedsideDriver", "BedsideModel"]),
         .testTarget(name: "GEDatexTests", dependencies: ["GEDatex", "BedsideDriver", "BedsideModel", "BedsideCapture", "BedsideTestSupport"]),

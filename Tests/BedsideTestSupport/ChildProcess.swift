@@ -1,3 +1,4 @@
+import BedsideProcess
 import Glibc
 
 /// Runs a program to completion and returns its exit status and standard output (standard error
@@ -10,21 +11,17 @@ public struct ChildProcess {
     public static func run(_ executable: String, _ arguments: [String]) throws -> ChildProcess {
         var pipeFDs: [CInt] = [-1, -1]
         guard pipe(&pipeFDs) == 0 else { throw ChildProcessError.failed("pipe", errno) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
-        posix_spawn_file_actions_addclose(&actions, pipeFDs[0])
-        var pid: pid_t = 0
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var attributes = cleanSignalAttributes()
-        defer { posix_spawnattr_destroy(&attributes) }
-        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        let spawned = CleanSpawn.spawn(executable, arguments) { actions in
+            posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
+            posix_spawn_file_actions_addclose(&actions, pipeFDs[0])
+        }
         close(pipeFDs[1])
-        guard rc == 0 else {
+        let pid: pid_t
+        switch spawned {
+        case .success(let child): pid = child
+        case .failure(let error):
             close(pipeFDs[0])
-            throw ChildProcessError.failed("posix_spawn \(executable)", rc)
+            throw ChildProcessError.failed("posix_spawn \(executable)", error.errno)
         }
         var output: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -43,41 +40,20 @@ public struct ChildProcess {
     /// Starts a program in the background with its output discarded; the caller ends it with
     /// ``terminate(_:)``.
     public static func spawn(_ executable: String, _ arguments: [String]) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        var pid: pid_t = 0
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var attributes = cleanSignalAttributes()
-        defer { posix_spawnattr_destroy(&attributes) }
-        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
-        guard rc == 0 else { throw ChildProcessError.failed("posix_spawn \(executable)", rc) }
-        return pid
+        let spawned = CleanSpawn.spawn(executable, arguments) { actions in
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        }
+        switch spawned {
+        case .success(let pid): return pid
+        case .failure(let error): throw ChildProcessError.failed("posix_spawn \(executable)", error.errno)
+        }
     }
 
     public static func terminate(_ pid: pid_t) {
         kill(pid, SIGTERM)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-    }
-
-    /// The child must not inherit the signal mask of the (concurrency runtime) thread that spawns
-    /// it: with SIGTERM blocked it could never be stopped.
-    static func cleanSignalAttributes() -> posix_spawnattr_t {
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        return attributes
     }
 
     public static func isExecutable(_ path: String) -> Bool { access(path, X_OK) == 0 }

@@ -1,3 +1,4 @@
+import BedsideProcess
 import Glibc
 
 /// A program kept running while a test works against it, e.g. one holding a lock. The test waits
@@ -20,24 +21,20 @@ public final class RunningChild {
         // child's stdin would keep it from ever seeing end-of-file.
         _ = fcntl(toChild[1], F_SETFD, FD_CLOEXEC)
         _ = fcntl(fromChild[0], F_SETFD, FD_CLOEXEC)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
-        posix_spawn_file_actions_addclose(&actions, toChild[0])
-        posix_spawn_file_actions_addclose(&actions, fromChild[1])
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var attributes = ChildProcess.cleanSignalAttributes()
-        defer { posix_spawnattr_destroy(&attributes) }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        let spawned = CleanSpawn.spawn(executable, arguments) { actions in
+            posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
+            posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
+            posix_spawn_file_actions_addclose(&actions, toChild[0])
+            posix_spawn_file_actions_addclose(&actions, fromChild[1])
+        }
         close(toChild[0])
         close(fromChild[1])
-        guard rc == 0 else {
+        let pid: pid_t
+        switch spawned {
+        case .success(let child): pid = child
+        case .failure(let error):
             close(toChild[1]); close(fromChild[0])
-            throw ChildProcessError.failed("posix_spawn \(executable)", rc)
+            throw ChildProcessError.failed("posix_spawn \(executable)", error.errno)
         }
         self.pid = pid
         input = toChild[1]
