@@ -150,9 +150,30 @@ public enum Fuzz {
     }
 }
 
-extension UnsafePointer<UInt8> {
-    /// The fuzzer's input as a raw buffer (libFuzzer passes a possibly dangling pointer for size 0).
+extension Optional<UnsafePointer<UInt8>> {
+    /// The fuzzer's input as a raw buffer (libFuzzer may pass a dangling pointer for size 0).
     public func fuzzInput(count: Int) -> UnsafeRawBufferPointer {
-        count == 0 ? UnsafeRawBufferPointer(start: nil, count: 0) : UnsafeRawBufferPointer(start: self, count: count)
+        guard let base = self, count > 0 else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: base, count: count)
+    }
+}
+
+/// libFuzzer's per-input entry point, as a C function pointer.
+public typealias FuzzTestOneInput = @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+public typealias CArguments = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
+
+// libFuzzer's documented way to run it from one's own `main` (FuzzerInterface.h). SwiftPM links an
+// executable's entry point as `<module>_main` (it renames `main` so executables can be tested), which
+// leaves no room for libFuzzer's own `main`; each target therefore defines `<module>_main` and calls this.
+@_silgen_name("LLVMFuzzerRunDriver")
+private func llvmFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<CArguments>,
+                                 _ callback: FuzzTestOneInput) -> CInt
+
+extension Fuzz {
+    /// Runs libFuzzer with the command line and the target's per-input function.
+    public static func main(_ argc: CInt, _ argv: CArguments, _ testOneInput: FuzzTestOneInput) -> CInt {
+        var argc = argc
+        var argv = argv
+        return llvmFuzzerRunDriver(&argc, &argv, testOneInput)
     }
 }

@@ -53,7 +53,7 @@ private func writeFile(_ path: String, _ bytes: UnsafeRawBufferPointer) {
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     writeFile(scratch, data.fuzzInput(count: size))
     let whole = readWhole(scratch)
     let streamed = readStreaming(scratch, bufferSize: 4096)
@@ -83,4 +83,10 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         Fuzz.violation("a capture written from what the reader returned does not read back: \(e)")
     }
     return 0
+}
+
+/// The executable's entry point, under the name SwiftPM links it as (see ``Fuzz/main(_:_:_:)``).
+@_cdecl("fuzz_capture_reader_main")
+public func fuzzMain(_ argc: CInt, _ argv: CArguments) -> CInt {
+    Fuzz.main(argc, argv, fuzzOne)
 }

@@ -17,7 +17,7 @@ import GEDatex
 ///   opposite directions), the damage is undetectable by the protocol: the only guard left is the
 ///   device ranges, so every `valid` value must lie within them (``Fuzz/checkRanges(_:driver:)``).
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let input = data.fuzzInput(count: size)
     guard size > 0 else { return 0 }
     let flips = 1 + Int(input[0] % 3)
@@ -75,4 +75,10 @@ private func stuffed(_ frame: UnsafeRawBufferPointer) -> [UInt8] {
     }
     out.append(GEDatexWire.flag)
     return out
+}
+
+/// The executable's entry point, under the name SwiftPM links it as (see ``Fuzz/main(_:_:_:)``).
+@_cdecl("fuzz_ge_datex_bitflip_main")
+public func fuzzMain(_ argc: CInt, _ argv: CArguments) -> CInt {
+    Fuzz.main(argc, argv, fuzzOne)
 }

@@ -13,7 +13,7 @@ import FuzzSupport
 // This file is the only place the fuzzer touches the importer's API.
 
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = Array(data.fuzzInput(count: size))
     guard let capture = try? IntelliVueSerialLog.importLog(bytes, source: "fuzz") else { return 0 }
     var used = 0
@@ -42,4 +42,10 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     run.drain(&out)
     Fuzz.checkRanges(run, driver: "intellivue")
     return 0
+}
+
+/// The executable's entry point, under the name SwiftPM links it as (see ``Fuzz/main(_:_:_:)``).
+@_cdecl("fuzz_intellivue_log_main")
+public func fuzzMain(_ argc: CInt, _ argv: CArguments) -> CInt {
+    Fuzz.main(argc, argv, fuzzOne)
 }
