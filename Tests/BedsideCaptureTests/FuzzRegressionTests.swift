@@ -1,0 +1,35 @@
+import BedsideCapture
+import Glibc
+import Testing
+
+/// Inputs the fuzzers found crashing a reader (kept in `Fuzz/Regressions/<target>/`, see
+/// docs/fuzzing.md), replayed in the ordinary test run without sanitizers. Each runs in a child
+/// process (an exit test), so an input that still crashes fails its own case instead of taking the
+/// whole test run down.
+@Suite("Fuzzer-found inputs no longer crash the readers")
+struct FuzzRegressionTests {
+    static func inputs(_ target: String) -> [String] {
+        let dir = SharedData.packageRoot + "/Fuzz/Regressions/" + target
+        guard let d = opendir(dir) else { return [] }
+        defer { closedir(d) }
+        var names: [String] = []
+        while let entry = readdir(d) {
+            var nameTuple = entry.pointee.d_name
+            let name = withUnsafeBytes(of: &nameTuple) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+            if !name.hasPrefix(".") { names.append(dir + "/" + name) }
+        }
+        return names.sorted()
+    }
+
+    @Test("IntelliVue serial log: sniffing and importing a kept input returns (a capture or an error)",
+          arguments: inputs("intellivue-log"))
+    func intelliVueLog(path: String) async throws {
+        let bytes = try readFile(path)
+        #expect(!bytes.isEmpty, "regression input \(path) is empty")
+        await #expect(processExitsWith: .success, "\(path)") { [bytes, path] in
+            _ = IntelliVueSerialLog.looksLikeLog(Array(bytes.prefix(CaptureFormatSniffer.prefixLength)))
+            _ = CaptureFormatSniffer.kind(ofPrefix: Array(bytes.prefix(CaptureFormatSniffer.prefixLength)))
+            _ = try? IntelliVueSerialLog.importLog(bytes, source: path)
+        }
+    }
+}
