@@ -26,7 +26,7 @@ struct FuzzRegressionTests {
     func intelliVueLog(path: String) async throws {
         let bytes = try readFile(path)
         #expect(!bytes.isEmpty, "regression input \(path) is empty")
-        await #expect(processExitsWith: .success, "\(path)") { [bytes, path] in
+        await #expect(processExitsWith: .success, "\(path)") { [bytes = bytes as [UInt8], path = path as String] in
             _ = IntelliVueSerialLog.looksLikeLog(Array(bytes.prefix(CaptureFormatSniffer.prefixLength)))
             _ = CaptureFormatSniffer.kind(ofPrefix: Array(bytes.prefix(CaptureFormatSniffer.prefixLength)))
             _ = try? IntelliVueSerialLog.importLog(bytes, source: path)

@@ -10,7 +10,7 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     Fuzz.checkDriver("intellivue", input)
     // The same frames with correct checksums, so mutations reach the decoders behind the framing.
     let fixed = ChecksumFixup.intelliVue(input)
-    if !fixed.isEmpty { fixed.withUnsafeBytes { Fuzz.checkDriver("intellivue", $0) } }
+    if !fixed.isEmpty { fixed.withUnsafeBytes { _ = Fuzz.checkDriver("intellivue", $0) } }
     return 0
 }
 
