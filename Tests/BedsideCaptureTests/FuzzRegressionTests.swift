@@ -8,6 +8,16 @@ import Testing
 /// whole test run down.
 @Suite("Fuzzer-found inputs no longer crash the readers")
 struct FuzzRegressionTests {
+    /// Kept inputs whose defect is still open, by file name, with where it crashes. Each is expected
+    /// to crash (a known issue); once the defect is fixed the case reports that the known issue no
+    /// longer occurs, and the entry must be removed from here.
+    static let openDefects: [String: String] = [
+        "stamp-year-1007-overflows-timestamp":
+            "IntelliVueSerialLog.parseStamp (IntelliVueSerialLog.swift:82): a stamp year outside 1678…2262 overflows Timestamp(secondsSinceEpoch:nanoseconds:)",
+        "crash-3e4b82b65cee90c93cc4e2b616e7a6b482ff833c":
+            "the same: second stamp 1007/04/04T20:49:25,570",
+    ]
+
     static func inputs(_ target: String) -> [String] {
         let dir = SharedData.packageRoot + "/Fuzz/Regressions/" + target
         guard let d = opendir(dir) else { return [] }
@@ -26,10 +36,18 @@ struct FuzzRegressionTests {
     func intelliVueLog(path: String) async throws {
         let bytes = try readFile(path)
         #expect(!bytes.isEmpty, "regression input \(path) is empty")
-        await #expect(processExitsWith: .success, "\(path)") { [bytes = bytes as [UInt8], path = path as String] in
-            _ = IntelliVueSerialLog.looksLikeLog(Array(bytes.prefix(CaptureFormatSniffer.prefixLength)))
-            _ = CaptureFormatSniffer.kind(ofPrefix: Array(bytes.prefix(CaptureFormatSniffer.prefixLength)))
-            _ = try? IntelliVueSerialLog.importLog(bytes, source: path)
+        let name = String(path[path.index(after: path.lastIndex(of: "/")!)...])
+        let replay = {
+            await #expect(processExitsWith: .success, "\(path)") { [bytes = bytes as [UInt8], path = path as String] in
+                _ = IntelliVueSerialLog.looksLikeLog(Array(bytes.prefix(CaptureFormatSniffer.prefixLength)))
+                _ = CaptureFormatSniffer.kind(ofPrefix: Array(bytes.prefix(CaptureFormatSniffer.prefixLength)))
+                _ = try? IntelliVueSerialLog.importLog(bytes, source: path)
+            }
+        }
+        if let defect = Self.openDefects[name] {
+            await withKnownIssue(Comment(rawValue: defect)) { await replay() }
+        } else {
+            await replay()
         }
     }
 }
