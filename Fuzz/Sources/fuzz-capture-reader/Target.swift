@@ -54,13 +54,52 @@ private func writeFile(_ path: String, _ bytes: UnsafeRawBufferPointer) {
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    writeFile(scratch, data.fuzzInput(count: size))
+    let input = data.fuzzInput(count: size)
+    check(input)
+    // The same file with its CRCs made right, so mutations reach the header text and records.
+    let fixed = withCorrectCRCs(Array(input))
+    if fixed != Array(input) { fixed.withUnsafeBytes { check($0) } }
+    return 0
+}
+
+/// Recomputes the preamble's and every whole record's CRC-32 (layout: docs/capture-format.md).
+private func withCorrectCRCs(_ file: [UInt8]) -> [UInt8] {
+    var b = file
+    func u32(_ at: Int) -> Int { Int(b[at]) | Int(b[at + 1]) << 8 | Int(b[at + 2]) << 16 | Int(b[at + 3]) << 24 }
+    func store(_ crc: UInt32, at: Int) { for k in 0..<4 { b[at + k] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(k))) } }
+    guard b.count >= 14 else { return b }
+    var pos = 14 + u32(10)
+    guard pos + 4 <= b.count else { return b }
+    store(crc32(b[8..<pos]), at: pos)
+    pos += 4
+    while pos + 13 <= b.count {
+        let end = pos + 13 + u32(pos + 9)
+        guard end + 4 <= b.count else { break }
+        store(crc32(b[pos..<end]), at: end)
+        pos = end + 4
+    }
+    return b
+}
+
+/// CRC-32 (IEEE 802.3, reflected, as zlib), bit by bit: inputs are small.
+private func crc32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+    var crc: UInt32 = 0xffff_ffff
+    for byte in bytes {
+        crc ^= UInt32(byte)
+        for _ in 0..<8 { crc = crc & 1 != 0 ? (crc >> 1) ^ 0xedb8_8320 : crc >> 1 }
+    }
+    return ~crc
+}
+
+private func check(_ input: UnsafeRawBufferPointer) {
+    let size = input.count
+    writeFile(scratch, input)
     let whole = readWhole(scratch)
     let streamed = readStreaming(scratch, bufferSize: 4096)
     if whole != streamed {
         Fuzz.violation("capture reader: reading whole and streaming in 4 KiB differ:\n  whole:    \(whole)\n  streamed: \(streamed)")
     }
-    guard case .success(let first) = whole else { return 0 }
+    guard case .success(let first) = whole else { return }
     var payload = 0
     for c in first.chunks { payload += c.bytes.count }
     if payload > size { Fuzz.violation("capture reader returned \(payload) payload bytes from a \(size)-byte file") }
@@ -82,7 +121,6 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     case .failure(let e):
         Fuzz.violation("a capture written from what the reader returned does not read back: \(e)")
     }
-    return 0
 }
 
 /// The executable's entry point, under the name SwiftPM links it as (see ``Fuzz/main(_:_:_:)``).
