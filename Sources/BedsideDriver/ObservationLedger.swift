@@ -85,7 +85,6 @@ public struct ObservationLedger: Sendable {
     /// Checks and records the driver's observations in place, appending any marks they cause.
     public mutating func absorb(_ observations: inout [Observation], now: Timestamp) {
         var i = 0
-        var extra: [Observation] = []
         while i < observations.count {
             switch observations[i] {
             case .numeric(var r):
@@ -107,13 +106,19 @@ public struct ObservationLedger: Sendable {
                     observations[i] = .link(l)
                 }
                 link = l.kind
-                if l.losesSight { loseSight(l, now: now, into: &extra) }
+                if l.losesSight {
+                    // Right after the event, not at the end of the batch: values the same call
+                    // delivers after the link came back must not be followed by stale marks.
+                    var marks: [Observation] = []
+                    loseSight(l, now: now, into: &marks)
+                    observations.insert(contentsOf: marks, at: i + 1)
+                    i += marks.count  // restatements of values already recorded
+                }
             case .waveform, .infusionEvent, .snapshot:
                 break
             }
             i += 1
         }
-        if !extra.isEmpty { observations.append(contentsOf: extra) }
     }
 
     /// Emits the marks and snapshot due at `now`.

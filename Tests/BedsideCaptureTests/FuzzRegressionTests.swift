@@ -1,4 +1,6 @@
 import BedsideCapture
+import BedsideDriver
+import BedsideModel
 import Glibc
 import Testing
 
@@ -70,5 +72,36 @@ struct FuzzRegressionTests {
                 guard case .corruptHeader = error else { exit(2) }
             }
         }
+    }
+
+    /// Found by the `intellivue` target as "output depends on chunking": the ledger put a link
+    /// loss's stale marks at the end of the call's observations, so a value the same call delivered
+    /// after the link came back was followed by a stale mark of itself.
+    @Test("a link loss's stale marks follow the link event, before values that come after it")
+    func linkLossMarksStayInPlace() {
+        var ledger = ObservationLedger(descriptor: DriverDescriptor(name: "test", vendor: "test", summary: "",
+                                                                    defaultSerialSettings: SerialSettings(baudRate: 9600)),
+                                       configuration: DriverConfiguration())
+        let t0 = Timestamp(secondsSinceEpoch: 1_700_000_000)
+        let t1 = t0.adding(nanoseconds: 1_000_000_000)
+        let hr = MetricIdentity(referenceID: "MDC_ECG_HEART_RATE", code: 147842, vendorCode: "test:hr")
+        func reading(_ v: Int64, _ t: Timestamp) -> Observation {
+            .numeric(NumericReading(metric: hr, value: DecimalValue(mantissa: v), unit: "/min", state: .valid,
+                                    deviceTime: nil, hostTime: t))
+        }
+        ledger.start(now: t0)
+        var first = [reading(60, t0)]
+        ledger.absorb(&first, now: t0)
+        var batch: [Observation] = [.link(LinkEvent(kind: .disconnected, hostTime: t1)),
+                                    .link(LinkEvent(kind: .connected, hostTime: t1)), reading(61, t1)]
+        ledger.absorb(&batch, now: t1)
+        let kinds = batch.map { o -> String in
+            switch o {
+            case .link(let l): "link \(l.kind)"
+            case .numeric(let r): "\(r.value?.text ?? "-") \(r.state)"
+            default: o.kind
+            }
+        }
+        #expect(kinds == ["link disconnected", "60 stale", "link connected", "61 valid"])
     }
 }
