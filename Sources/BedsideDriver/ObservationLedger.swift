@@ -90,7 +90,6 @@ public struct ObservationLedger: Sendable {
     /// Checks and records the driver's observations in place, appending any marks they cause.
     public mutating func absorb(_ observations: inout [Observation], now: Timestamp) {
         var i = 0
-        var extra: [Observation] = []
         var duplicates: [Int] = []
         // Alarms the driver ends itself in this batch: a link loss in the same batch leaves them to it.
         var endedByDriver = Set<String>()
@@ -116,14 +115,21 @@ public struct ObservationLedger: Sendable {
                     observations[i] = .link(l)
                 }
                 link = l.kind
-                if l.losesSight { loseSight(l, now: now, sparing: endedByDriver, into: &extra) }
+                if l.losesSight {
+                    // Right after the event, not at the end of the batch: values the same call
+                    // delivers after the link came back must not be followed by stale marks.
+                    // (Duplicate ends recorded so far lie before this point, so their indices hold.)
+                    var marks: [Observation] = []
+                    loseSight(l, now: now, sparing: endedByDriver, into: &marks)
+                    observations.insert(contentsOf: marks, at: i + 1)
+                    i += marks.count  // restatements of values already recorded
+                }
             case .waveform, .infusionEvent, .snapshot:
                 break
             }
             i += 1
         }
         for index in duplicates.reversed() { observations.remove(at: index) }
-        if !extra.isEmpty { observations.append(contentsOf: extra) }
     }
 
     /// Emits the marks and snapshot due at `now`.

@@ -107,6 +107,9 @@ extension Timestamp {
         guard i == b.count else { return nil }
         let days = Self.days(fromCivil: y, mo, d)
         let seconds = days * 86_400 + h * 3600 + mi * 60 + s - offsetSeconds
+        // A Timestamp spans about 1677–2262; a well-formed date outside it is not representable
+        // (and would overflow), so it does not parse.
+        guard seconds > Int64.min / 1_000_000_000, seconds < Int64.max / 1_000_000_000 - 1 else { return nil }
         self.init(secondsSinceEpoch: seconds, nanoseconds: nanos)
     }
 
