@@ -39,12 +39,12 @@ let package = Package(
         ),
 
         // Capture files, importers/exporters and the offline replay harness (no I/O framework).
-        .target(name: "BedsideCapture", dependencies: ["BedsideModel", "BedsideDriver"]),
+        .target(name: "BedsideCapture", dependencies: ["BedsideModel", "BedsideDriver", "BedsidePlatform"]),
         // Real termios serial ports and pseudo-terminals, integrated with SwiftNIO.
         .target(
             name: "BedsideSerial",
             dependencies: [
-                "BedsideModel",
+                "BedsideModel", "BedsidePlatform",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -55,7 +55,7 @@ let package = Package(
             name: "BedsideRuntime",
             dependencies: [
                 "BedsideModel", "BedsideDriver", "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue",
-                "BedsideProcess",
+                "BedsidePlatform",
                 // The soak benchmark runs devices on in-memory links with seeded faults.
                 "BedsideDriverTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -67,6 +67,7 @@ let package = Package(
         .executableTarget(
             name: "bedside",
             dependencies: [
+                "BedsidePlatform",
                 "BedsideRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -81,18 +82,18 @@ let package = Package(
         // Depends on the contract only, so any driver's tests can use it.
         .target(name: "BedsideDriverTesting", dependencies: ["BedsideModel", "BedsideDriver"]),
 
-        // Starting child processes with a clean signal state: one implementation for the bench and the tests.
-        .target(name: "BedsideProcess"),
+        // What the bridge needs from the operating system, once: the lock, the clock, clean child processes.
+        .target(name: "BedsidePlatform", dependencies: ["BedsideModel"]),
 
         // Helpers shared by test targets (child processes with a clean signal mask, seeded randomness).
-        .target(name: "BedsideTestSupport", dependencies: ["BedsideProcess"], path: "Tests/BedsideTestSupport"),
+        .target(name: "BedsideTestSupport", dependencies: ["BedsidePlatform"], path: "Tests/BedsideTestSupport"),
         .testTarget(name: "BedsideModelTests", dependencies: ["BedsideModel"]),
         .testTarget(name: "BedsideDriverTests", dependencies: ["BedsideDriver", "BedsideModel"]),
         .testTarget(name: "GEDatexTests", dependencies: ["GEDatex", "BedsideDriver", "BedsideModel", "BedsideCapture", "BedsideTestSupport", "BedsideDriverTesting"]),
         .testTarget(name: "IntelliVueTests", dependencies: ["IntelliVue", "BedsideDriver", "BedsideModel", "BedsideCapture", "BedsideTestSupport", "BedsideDriverTesting"]),
         .testTarget(name: "BedsideCaptureTests", dependencies: ["BedsideCapture", "BedsideModel", "BedsideDriver", "BedsideTestSupport"]),
-        .testTarget(name: "BedsideSerialTests", dependencies: ["BedsideSerial", "BedsideTestSupport"]),
-        .testTarget(name: "BedsideRuntimeTests", dependencies: ["BedsideRuntime", "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue", "BedsideDriverTesting"]),
+        .testTarget(name: "BedsideSerialTests", dependencies: ["BedsideSerial", "BedsideTestSupport", "BedsidePlatform"]),
+        .testTarget(name: "BedsideRuntimeTests", dependencies: ["BedsideRuntime", "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue", "BedsideDriverTesting", "BedsidePlatform"]),
         .testTarget(name: "BedsideDriverTestingTests", dependencies: ["BedsideDriverTesting", "BedsideDriver", "BedsideModel"]),
     ],
     swiftLanguageModes: [.v6]

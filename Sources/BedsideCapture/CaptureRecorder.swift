@@ -1,5 +1,5 @@
 import BedsideModel
-import Glibc
+import BedsidePlatform
 
 /// Records a live session into a ``CaptureWriter`` from any thread or task: the runtime calls
 /// ``recordReceived(_:at:)`` for every read from the port and ``recordTransmitted(_:at:)`` for every
@@ -9,25 +9,22 @@ import Glibc
 /// recorder's clock, which is the wall time at creation advanced by the monotonic clock, so chunk
 /// times never go backwards when NTP steps the wall clock during a long recording.
 public final class CaptureRecorder: @unchecked Sendable {
-    // @unchecked: every access to `writer` and `clock` goes through `mutex`.
-    private let writer: CaptureWriter
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private let clock: HostClock
+    private let locked: Locked<CaptureWriter>
+    private let clock: BridgeClock
 
-    public var path: String { writer.path }
-    public var header: CaptureHeader { writer.header }
+    public let path: String
+    public let header: CaptureHeader
 
     /// Takes over `writer` (do not use it directly any more).
     public convenience init(writer: CaptureWriter) {
-        self.init(writer: writer, clock: HostClock())
+        self.init(writer: writer, clock: BridgeClock())
     }
 
-    private init(writer: CaptureWriter, clock: HostClock) {
-        self.writer = writer
+    private init(writer: CaptureWriter, clock: BridgeClock) {
+        path = writer.path
+        header = writer.header
+        locked = Locked(writer)
         self.clock = clock
-        mutex = .allocate(capacity: 1)
-        mutex.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(mutex, nil)
     }
 
     /// Creates a new capture file at `path` and records into it. The header's start time is
@@ -35,16 +32,14 @@ public final class CaptureRecorder: @unchecked Sendable {
     public static func create(path: String, header: CaptureHeader, options: CaptureWriter.Options = .init())
         throws(CaptureError) -> CaptureRecorder
     {
-        let clock = HostClock()
+        let clock = BridgeClock()
         var h = header
         h.startTime = clock.now()
         return CaptureRecorder(writer: try CaptureWriter.create(path: path, header: h, options: options), clock: clock)
     }
 
     deinit {
-        try? writer.close()
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
+        locked.withLock { try? $0.close() }
     }
 
     /// The recorder's clock (wall time at creation + monotonic time since).
@@ -67,57 +62,31 @@ public final class CaptureRecorder: @unchecked Sendable {
     public func record(_ direction: CaptureChunk.Direction, _ bytes: UnsafeRawBufferPointer, at time: Timestamp? = nil)
         throws(CaptureError)
     {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        try writer.append(direction: direction, time: time ?? clock.now(), bytes: bytes)
+        let time = time ?? clock.now()
+        try locked.withLock { (writer: inout CaptureWriter) throws(CaptureError) in
+            try writer.append(direction: direction, time: time, bytes: bytes)
+        }
     }
 
     /// Records a line-control action the bridge took (an optional record readers skip).
     public func recordLineControl(_ text: String, at time: Timestamp? = nil) throws(CaptureError) {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        try writer.appendLineControl(text, time: time ?? clock.now())
+        let time = time ?? clock.now()
+        try locked.withLock { (writer: inout CaptureWriter) throws(CaptureError) in try writer.appendLineControl(text, time: time) }
     }
 
     /// Chunks recorded so far.
     public var chunksRecorded: Int {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return writer.chunksAppended
+        locked.withLock { $0.chunksAppended }
     }
 
     /// Forces buffered records to disk (`fsync`).
     public func sync() throws(CaptureError) {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        try writer.sync()
+        try locked.withLock { (writer: inout CaptureWriter) throws(CaptureError) in try writer.sync() }
     }
 
     /// Flushes, syncs and closes the file; later records throw ``CaptureError/closed(path:)``.
     public func close() throws(CaptureError) {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        try writer.close()
+        try locked.withLock { (writer: inout CaptureWriter) throws(CaptureError) in try writer.close() }
     }
 }
 
-/// Wall time at creation advanced by the monotonic clock.
-struct HostClock: Sendable {
-    private let wallAtStart: Int64
-    private let monotonicAtStart: Int64
-
-    init() {
-        wallAtStart = Self.read(CLOCK_REALTIME)
-        monotonicAtStart = Self.read(CLOCK_MONOTONIC)
-    }
-
-    func now() -> Timestamp {
-        Timestamp(nanosecondsSinceEpoch: wallAtStart + (Self.read(CLOCK_MONOTONIC) - monotonicAtStart))
-    }
-
-    private static func read(_ clock: clockid_t) -> Int64 {
-        var ts = timespec()
-        clock_gettime(clock, &ts)
-        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
-    }
-}

@@ -1,3 +1,4 @@
+import BedsidePlatform
 import Glibc
 
 /// What an exclusive open holds on its device, and gives back on every close path.

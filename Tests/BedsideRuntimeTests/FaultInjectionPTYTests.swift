@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import BedsidePlatform
 import Glibc
 #endif
 import BedsideDriver

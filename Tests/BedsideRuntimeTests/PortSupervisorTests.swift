@@ -1,3 +1,4 @@
+import BedsidePlatform
 import BedsideModel
 import NIOCore
 import Testing

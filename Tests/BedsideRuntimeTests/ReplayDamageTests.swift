@@ -1,3 +1,4 @@
+import BedsidePlatform
 import Foundation
 import Testing
 @testable import BedsideRuntime

@@ -1,4 +1,4 @@
-import BedsideProcess
+import BedsidePlatform
 import Glibc
 
 /// Runs a program to completion and returns its exit status and standard output (standard error

@@ -1,4 +1,4 @@
-import BedsideProcess
+import BedsidePlatform
 import Glibc
 
 /// A program kept running while a test works against it, e.g. one holding a lock. The test waits

@@ -1,3 +1,4 @@
+import BedsidePlatform
 import BedsideDriver
 import BedsideModel
 import Logging

@@ -1,3 +1,4 @@
+import BedsidePlatform
 /// How a command shows the feed on stdout.
 public enum FeedFormat: String, CaseIterable, Sendable {
     /// One JSON object per record (docs/feed-schema.md).

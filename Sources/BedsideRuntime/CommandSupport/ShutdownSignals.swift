@@ -1,3 +1,4 @@
+import BedsidePlatform
 import Dispatch
 import Glibc
 

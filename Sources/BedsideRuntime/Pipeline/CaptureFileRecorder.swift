@@ -1,3 +1,4 @@
+import BedsidePlatform
 import BedsideCapture
 import BedsideModel
 import Logging

@@ -1,3 +1,4 @@
+import BedsidePlatform
 import BedsideModel
 
 /// Shows the feed as a table that updates in place.

@@ -1,3 +1,4 @@
+import BedsidePlatform
 import ArgumentParser
 import BedsideCapture
 import BedsideDriver

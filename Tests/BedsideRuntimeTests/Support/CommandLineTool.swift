@@ -1,3 +1,4 @@
+import BedsidePlatform
 import Foundation
 @testable import BedsideRuntime
 

@@ -1,4 +1,4 @@
-import BedsideProcess
+import BedsidePlatform
 import Glibc
 
 /// A child process with its stdout on a pipe (used by the benchmark to run simulators in a

@@ -1,3 +1,4 @@
+import BedsidePlatform
 import BedsideCapture
 import BedsideDriver
 import BedsideModel
