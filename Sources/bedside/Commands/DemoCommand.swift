@@ -21,8 +21,8 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Seed for the simulated variation.")
     var seed: UInt64 = 1
     @Option(name: .customLong("device"), parsing: .singleValue,
-            help: "A simulated device to include, by driver name (repeatable; default: ge-datex and intellivue).")
-    var devices: [String] = ["ge-datex", "intellivue"]
+            help: "A simulated device to include, by driver name (repeatable; default: one of every driver with a simulator).")
+    var devices: [String] = DriverCatalog.simulatedDriverNames
 
     func validate() throws {
         try validating {
