@@ -15,78 +15,78 @@ public struct FeedJSONWriter: Sendable {
 
     public func append(_ record: FeedRecord, to out: inout [UInt8]) {
         var o = JSONObjectWriter(&out)
-        o.string("schemaVersion", FeedRecord.schemaVersion)
-        o.string("bridgeId", record.bridgeId)
-        o.integer("seq", Int64(record.seq))
-        o.string("kind", record.observation.kind)
-        o.bool("simulated", record.device.simulated)
-        if record.replayed { o.bool("replayed", true) }
+        o.string(#""schemaVersion":"#, FeedRecord.schemaVersion)
+        o.string(#""bridgeId":"#, record.bridgeId)
+        o.integer(#""seq":"#, Int64(record.seq))
+        o.string(#""kind":"#, record.observation.kind)
+        o.bool(#""simulated":"#, record.device.simulated)
+        if record.replayed { o.bool(#""replayed":"#, true) }
         switch record.observation {
         case .numeric(let r): o.numericFields(r)
         case .waveform(let w):
             o.metric(w.metric)
-            o.integer("instance", Int64(w.instance))
+            o.integer(#""instance":"#, Int64(w.instance))
             if let c = w.containment { o.containment(c) }
-            o.string("unit", w.unit)
-            o.integer("unitCode", w.unitCode.map(Int64.init))
-            if let v = w.vendorUnit { o.string("vendorUnit", v) }
-            o.decimal("scale", w.scale)
-            o.decimal("offset", w.offset)
-            o.integer("samplePeriodNs", w.samplePeriodNanoseconds)
-            o.key("samples")
+            o.string(#""unit":"#, w.unit)
+            o.integer(#""unitCode":"#, w.unitCode.map(Int64.init))
+            if let v = w.vendorUnit { o.string(#""vendorUnit":"#, v) }
+            o.decimal(#""scale":"#, w.scale)
+            o.decimal(#""offset":"#, w.offset)
+            o.integer(#""samplePeriodNs":"#, w.samplePeriodNanoseconds)
+            o.key(#""samples":"#)
             o.out.append(UInt8(ascii: "["))
             for (i, s) in w.samples.enumerated() {
                 if i > 0 { o.out.append(UInt8(ascii: ",")) }
                 if let s { JSONObjectWriter.appendInteger(Int64(s), to: &o.out) } else { o.out.append(contentsOf: JSONObjectWriter.null) }
             }
             o.out.append(UInt8(ascii: "]"))
-            o.string("state", w.state.rawValue)
-            if let v = w.reason { o.string("reason", v) }
-            if let v = w.site { o.string("site", v) }
-            if let v = w.displayLabel { o.string("displayLabel", v) }
-            o.deviceTime("deviceTime", w.deviceTime)
-            o.time("hostTime", w.hostTime)
+            o.string(#""state":"#, w.state.rawValue)
+            if let v = w.reason { o.string(#""reason":"#, v) }
+            if let v = w.site { o.string(#""site":"#, v) }
+            if let v = w.displayLabel { o.string(#""displayLabel":"#, v) }
+            o.deviceTime(#""deviceTime":"#, w.deviceTime)
+            o.time(#""hostTime":"#, w.hostTime)
         case .alarm(let a): o.alarmFields(a)
         case .pumpChannel(let p): o.pumpFields(p)
         case .infusionEvent(let e):
-            o.string("event", e.kind.rawValue)
-            if let m = e.event { o.key("eventCode"); o.nestedMetric(m) }
-            if let p = e.channel { o.key("channel"); o.nested { $0.pumpFields(p) } }
-            if let q = e.previousRate { o.quantity("previousRate", q) }
-            if let v = e.detail { o.string("detail", v) }
-            o.deviceTime("deviceTime", e.deviceTime)
-            o.time("hostTime", e.hostTime)
+            o.string(#""event":"#, e.kind.rawValue)
+            if let m = e.event { o.key(#""eventCode":"#); o.nestedMetric(m) }
+            if let p = e.channel { o.key(#""channel":"#); o.nested { $0.pumpFields(p) } }
+            if let q = e.previousRate { o.quantity(#""previousRate":"#, q) }
+            if let v = e.detail { o.string(#""detail":"#, v) }
+            o.deviceTime(#""deviceTime":"#, e.deviceTime)
+            o.time(#""hostTime":"#, e.hostTime)
         case .link(let l):
-            o.string("event", l.kind.rawValue)
-            if let v = l.detail { o.string("detail", v) }
-            if let v = l.clockSkewNanoseconds { o.integer("clockSkewNs", v) }
-            o.time("hostTime", l.hostTime)
+            o.string(#""event":"#, l.kind.rawValue)
+            if let v = l.detail { o.string(#""detail":"#, v) }
+            if let v = l.clockSkewNanoseconds { o.integer(#""clockSkewNs":"#, v) }
+            o.time(#""hostTime":"#, l.hostTime)
         case .snapshot(let s):
-            o.string("link", s.link?.rawValue)
-            o.key("numerics")
+            o.string(#""link":"#, s.link?.rawValue)
+            o.key(#""numerics":"#)
             o.array(s.numerics) { w, r in w.nested { $0.numericFields(r) } }
-            o.key("activeAlarms")
+            o.key(#""activeAlarms":"#)
             o.array(s.activeAlarms) { w, a in w.nested { $0.alarmFields(a) } }
             if !s.pumpChannels.isEmpty {
-                o.key("pumpChannels")
+                o.key(#""pumpChannels":"#)
                 o.array(s.pumpChannels) { w, p in w.nested { $0.pumpFields(p) } }
             }
-            o.time("hostTime", s.hostTime)
+            o.time(#""hostTime":"#, s.hostTime)
         }
-        o.key("device")
+        o.key(#""device":"#)
         var d = JSONObjectWriter(&o.out)
         defer { o.close(into: &out) }
-        d.string("id", record.device.id)
-        d.string("driver", record.device.driver)
-        d.string("vendor", record.device.vendor)
-        d.string("model", record.device.model)
-        d.string("serial", record.device.serialNumber)
-        if let v = record.device.softwareVersion { d.string("software", v) }
-        d.string("port", record.device.port)
-        if let v = record.device.portID { d.string("portId", v) }
-        if let v = record.device.location { d.string("location", v) }
-        if let v = record.device.subdevice { d.string("subdevice", v) }
-        if let v = record.device.timeZone { d.string("timeZone", v) }
+        d.string(#""id":"#, record.device.id)
+        d.string(#""driver":"#, record.device.driver)
+        d.string(#""vendor":"#, record.device.vendor)
+        d.string(#""model":"#, record.device.model)
+        d.string(#""serial":"#, record.device.serialNumber)
+        if let v = record.device.softwareVersion { d.string(#""software":"#, v) }
+        d.string(#""port":"#, record.device.port)
+        if let v = record.device.portID { d.string(#""portId":"#, v) }
+        if let v = record.device.location { d.string(#""location":"#, v) }
+        if let v = record.device.subdevice { d.string(#""subdevice":"#, v) }
+        if let v = record.device.timeZone { d.string(#""timeZone":"#, v) }
         d.close(into: &o.out)
     }
 }
@@ -94,36 +94,36 @@ public struct FeedJSONWriter: Sendable {
 extension JSONObjectWriter {
     mutating func numericFields(_ r: NumericReading) {
         metric(r.metric)
-        integer("instance", Int64(r.instance))
+        integer(#""instance":"#, Int64(r.instance))
         if let c = r.containment { containment(c) }
-        decimal("value", r.value)
-        string("unit", r.unit)
-        integer("unitCode", r.unitCode.map(Int64.init))
-        if let v = r.vendorUnit { string("vendorUnit", v) }
-        string("state", r.state.rawValue)
-        if let v = r.reason { string("reason", v) }
-        if let v = r.site { string("site", v) }
-        if let v = r.source { string("source", v) }
-        if let v = r.mode { string("mode", v) }
-        if let v = r.displayLabel { string("displayLabel", v) }
-        if r.episodic { bool("episodic", true) }
-        deviceTime("deviceTime", r.deviceTime)
-        time("hostTime", r.hostTime)
-        if let v = r.ageNanoseconds { integer("ageNs", v) }
+        decimal(#""value":"#, r.value)
+        string(#""unit":"#, r.unit)
+        integer(#""unitCode":"#, r.unitCode.map(Int64.init))
+        if let v = r.vendorUnit { string(#""vendorUnit":"#, v) }
+        string(#""state":"#, r.state.rawValue)
+        if let v = r.reason { string(#""reason":"#, v) }
+        if let v = r.site { string(#""site":"#, v) }
+        if let v = r.source { string(#""source":"#, v) }
+        if let v = r.mode { string(#""mode":"#, v) }
+        if let v = r.displayLabel { string(#""displayLabel":"#, v) }
+        if r.episodic { bool(#""episodic":"#, true) }
+        deviceTime(#""deviceTime":"#, r.deviceTime)
+        time(#""hostTime":"#, r.hostTime)
+        if let v = r.ageNanoseconds { integer(#""ageNs":"#, v) }
     }
 
     mutating func alarmFields(_ a: AlarmEvent) {
-        string("alarmId", a.alarmId)
-        string("phase", a.phase.rawValue)
-        string("category", a.category.rawValue)
-        string("priority", a.priority.rawValue)
-        string("text", a.text)
-        if let e = a.event { key("eventCode"); nestedMetric(e) }
-        if let m = a.metric { key("source"); nestedMetric(m, instance: a.instance) }
-        if let q = a.value { quantity("value", q) }
-        if let v = a.lowerLimit { decimal("lowerLimit", v) }
-        if let v = a.upperLimit { decimal("upperLimit", v) }
-        key("flags")
+        string(#""alarmId":"#, a.alarmId)
+        string(#""phase":"#, a.phase.rawValue)
+        string(#""category":"#, a.category.rawValue)
+        string(#""priority":"#, a.priority.rawValue)
+        string(#""text":"#, a.text)
+        if let e = a.event { key(#""eventCode":"#); nestedMetric(e) }
+        if let m = a.metric { key(#""source":"#); nestedMetric(m, instance: a.instance) }
+        if let q = a.value { quantity(#""value":"#, q) }
+        if let v = a.lowerLimit { decimal(#""lowerLimit":"#, v) }
+        if let v = a.upperLimit { decimal(#""upperLimit":"#, v) }
+        key(#""flags":"#)
         out.append(UInt8(ascii: "["))
         var firstFlag = true
         for (flag, name) in AlarmEvent.Flags.names where a.flags.contains(flag) {
@@ -132,38 +132,48 @@ extension JSONObjectWriter {
             Self.appendString(name, to: &out)
         }
         out.append(UInt8(ascii: "]"))
-        if let v = a.vendorCode { string("alarmCode", v) }
-        if let v = a.endReason { string("endReason", v) }
-        deviceTime("deviceTime", a.deviceTime)
-        time("hostTime", a.hostTime)
+        if let v = a.vendorCode { string(#""alarmCode":"#, v) }
+        if let v = a.endReason { string(#""endReason":"#, v) }
+        deviceTime(#""deviceTime":"#, a.deviceTime)
+        time(#""hostTime":"#, a.hostTime)
     }
 
     mutating func pumpFields(_ p: PumpChannelState) {
-        string("channel", p.channel)
-        integer("channelIndex", Int64(p.channelIndex))
+        string(#""channel":"#, p.channel)
+        integer(#""channelIndex":"#, Int64(p.channelIndex))
         if let c = p.containment { containment(c) }
-        string("mode", p.mode.rawValue)
-        string("status", p.status.rawValue)
-        if let v = p.notDeliveringReason { string("notDeliveringReason", v.rawValue) }
-        string("drug", p.drug)
-        optionalQuantity("concentration", p.concentration)
-        optionalQuantity("programmedRate", p.programmedRate)
-        optionalQuantity("actualRate", p.actualRate)
-        optionalQuantity("doseRate", p.doseRate)
-        optionalQuantity("volumeToBeInfused", p.volumeToBeInfused)
-        optionalQuantity("volumeInfused", p.volumeInfused)
-        optionalQuantity("volumeRemaining", p.volumeRemaining)
-        optionalQuantity("timeRemaining", p.timeRemaining)
-        deviceTime("deviceTime", p.deviceTime)
-        time("hostTime", p.hostTime)
+        string(#""mode":"#, p.mode.rawValue)
+        string(#""status":"#, p.status.rawValue)
+        if let v = p.notDeliveringReason { string(#""notDeliveringReason":"#, v.rawValue) }
+        string(#""drug":"#, p.drug)
+        optionalQuantity(#""concentration":"#, p.concentration)
+        optionalQuantity(#""programmedRate":"#, p.programmedRate)
+        optionalQuantity(#""actualRate":"#, p.actualRate)
+        optionalQuantity(#""doseRate":"#, p.doseRate)
+        optionalQuantity(#""volumeToBeInfused":"#, p.volumeToBeInfused)
+        optionalQuantity(#""volumeInfused":"#, p.volumeInfused)
+        optionalQuantity(#""volumeRemaining":"#, p.volumeRemaining)
+        optionalQuantity(#""timeRemaining":"#, p.timeRemaining)
+        deviceTime(#""deviceTime":"#, p.deviceTime)
+        time(#""hostTime":"#, p.hostTime)
     }
 
     mutating func containment(_ c: Containment) {
-        key("containment")
+        key(#""containment":"#)
         nested { w in
-            w.string("path", c.path)
-            if let v = c.vmdCode { w.integer("vmdCode", Int64(v)) }
-            if let v = c.channelCode { w.integer("channelCode", Int64(v)) }
+            w.key(#""path":"#)
+            w.out.append(UInt8(ascii: "\""))
+            w.out.append(UInt8(ascii: "1"))
+            // Written digit by digit: building the path string would allocate for every value.
+            w.out.append(UInt8(ascii: "."))
+            Self.appendInteger(Int64(c.vmd), to: &w.out)
+            w.out.append(UInt8(ascii: "."))
+            Self.appendInteger(Int64(c.channel), to: &w.out)
+            w.out.append(UInt8(ascii: "."))
+            Self.appendInteger(Int64(c.metric), to: &w.out)
+            w.out.append(UInt8(ascii: "\""))
+            if let v = c.vmdCode { w.integer(#""vmdCode":"#, Int64(v)) }
+            if let v = c.channelCode { w.integer(#""channelCode":"#, Int64(v)) }
         }
     }
 
@@ -175,10 +185,10 @@ extension JSONObjectWriter {
     mutating func quantity(_ name: StaticString, _ q: Quantity) {
         key(name)
         nested { w in
-            w.decimal("value", q.value)
-            w.string("unit", q.unit)
-            w.integer("unitCode", q.unitCode.map(Int64.init))
-            if let v = q.vendorUnit { w.string("vendorUnit", v) }
+            w.decimal(#""value":"#, q.value)
+            w.string(#""unit":"#, q.unit)
+            w.integer(#""unitCode":"#, q.unitCode.map(Int64.init))
+            if let v = q.vendorUnit { w.string(#""vendorUnit":"#, v) }
         }
     }
 
@@ -186,7 +196,7 @@ extension JSONObjectWriter {
     mutating func nestedMetric(_ m: MetricIdentity, instance: UInt16? = nil) {
         nested { w in
             w.metric(m)
-            if let instance { w.integer("instance", Int64(instance)) }
+            if let instance { w.integer(#""instance":"#, Int64(instance)) }
         }
     }
 
@@ -225,20 +235,12 @@ struct JSONObjectWriter {
     }
 
     /// `,"name":` — keys are compile-time constants, copied in one go (this runs ~20 times a record).
+    /// Appends `,"name":`; `name` is the whole key literal with its quotes and colon
+    /// (`#""value":"#`), so a key costs one copy.
     mutating func key(_ name: StaticString) {
-        let comma = !first
+        if !first { out.append(UInt8(ascii: ",")) }
         first = false
-        // Built on the stack and appended in one go: one capacity check instead of four.
-        let count = name.utf8CodeUnitCount
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count + 4) { buffer in
-            var i = 0
-            if comma { buffer[0] = UInt8(ascii: ","); i = 1 }
-            buffer[i] = UInt8(ascii: "\"")
-            UnsafeMutableRawPointer(buffer.baseAddress! + i + 1).copyMemory(from: name.utf8Start, byteCount: count)
-            buffer[i + 1 + count] = UInt8(ascii: "\"")
-            buffer[i + 2 + count] = UInt8(ascii: ":")
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<(i + 3 + count)]))
-        }
+        out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
     }
 
     mutating func string(_ name: StaticString, _ value: String?) {
@@ -281,10 +283,10 @@ struct JSONObjectWriter {
     }
 
     mutating func metric(_ m: MetricIdentity) {
-        string("metric", m.referenceID)
-        integer("code", m.code.map(Int64.init))
-        string("vendorCode", m.vendorCode)
-        key("mapped")
+        string(#""metric":"#, m.referenceID)
+        integer(#""code":"#, m.code.map(Int64.init))
+        string(#""vendorCode":"#, m.vendorCode)
+        key(#""mapped":"#)
         out.append(contentsOf: m.isMapped ? Self.trueBytes : Self.falseBytes)
     }
 
