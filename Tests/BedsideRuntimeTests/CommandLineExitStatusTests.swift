@@ -8,21 +8,11 @@ import Testing
 struct CommandLineExitStatusTests {
     /// Runs `bedside arguments…`, reads one byte of its stdout and closes the pipe, as `| head -c 1` does.
     static func statusAfterReaderCloses(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = BedsideTool.executable
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let errData = Locked(Data())
-        let reader = Thread { errData.withLock { $0 = err.fileHandleForReading.readDataToEndOfFile() } }
-        reader.start()
-        _ = out.fileHandleForReading.readData(ofLength: 1)
-        try out.fileHandleForReading.close()
-        process.waitUntilExit()
-        while !reader.isFinished { usleep(1000) }
-        return (process.terminationStatus, String(decoding: errData.withLock { $0 }, as: UTF8.self))
+        let child = try BedsideTool.launch(arguments)
+        _ = child.stdout.fileHandleForReading.readData(ofLength: 1)
+        try child.stdout.fileHandleForReading.close()
+        child.process.waitUntilExit()
+        return (child.process.terminationStatus, child.collectedStderr())
     }
 
     static let hasGESimulator = DriverCatalog.registry.simulators.contains { $0.driverName == "ge-datex" }

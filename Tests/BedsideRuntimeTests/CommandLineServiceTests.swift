@@ -14,26 +14,16 @@ struct CommandLineServiceTests {
 
     /// Runs `bedside arguments…`, sends `signal` after `after` seconds, returns what it printed.
     static func run(_ arguments: [String], signal: Int32, after: Double) throws -> BedsideTool.Result {
-        let process = Process()
-        process.executableURL = BedsideTool.executable
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let errData = Locked(Data())
-        let reader = Thread { errData.withLock { $0 = err.fileHandleForReading.readDataToEndOfFile() } }
-        reader.start()
-        let pid = process.processIdentifier
+        let child = try BedsideTool.launch(arguments)
+        let pid = child.process.processIdentifier
         Thread.detachNewThread {
             Thread.sleep(forTimeInterval: after)
             kill(pid, signal)
         }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !reader.isFinished { usleep(1000) }
-        return BedsideTool.Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                                  stderr: String(decoding: errData.withLock { $0 }, as: UTF8.self))
+        let outData = child.stdout.fileHandleForReading.readDataToEndOfFile()
+        child.process.waitUntilExit()
+        return BedsideTool.Result(status: child.process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                                  stderr: child.collectedStderr())
     }
 
     /// A GE simulator in its own `bedside simulate` process, for the duration of `body`.

@@ -33,6 +33,37 @@ enum BedsideTool {
         var lines: [Substring] { stdout.split(separator: "\n") }
     }
 
+    /// A started `bedside` with its stdout and stderr on pipes; stderr is drained on a thread from
+    /// the start (``collectedStderr``), so a chatty child never blocks on a full pipe.
+    struct Launched {
+        let process: Process
+        let stdout: Pipe
+        let stderrData: Locked<Data>
+        let stderrReader: Thread
+
+        /// Everything the child wrote on stderr, once it has closed it.
+        func collectedStderr() -> String {
+            while stderrReader.isExecuting || !stderrReader.isFinished { usleep(1000) }
+            return String(decoding: stderrData.withLock { $0 }, as: UTF8.self)
+        }
+    }
+
+    /// Starts `bedside arguments…`; `configure` may set stdin before it starts.
+    static func launch(_ arguments: [String], configure: (Process) -> Void = { _ in }) throws -> Launched {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        configure(process)
+        try process.run()
+        let errData = Locked(Data())
+        let reader = Thread { errData.withLock { $0 = err.fileHandleForReading.readDataToEndOfFile() } }
+        reader.start()
+        return Launched(process: process, stdout: out, stderrData: errData, stderrReader: reader)
+    }
+
     /// Runs `bedside arguments…` (or `executable arguments…`) to completion; with `interruptAfter`, sends SIGINT (Ctrl-C) after
     /// that many seconds.
     static func run(_ arguments: [String], interruptAfter: Double? = nil, executable other: URL? = nil) throws -> Result {
