@@ -2,9 +2,11 @@
 public enum Observation: Hashable, Sendable {
     case numeric(NumericReading)
     case waveform(WaveformSegment)
-    case alarm(AlarmEvent)
-    case pumpChannel(PumpChannelState)
-    case infusionEvent(InfusionEvent)
+    // The rarer, larger kinds are boxed: an enum is as large as its largest case, and every
+    // observation of every device is copied through arrays several times on its way to the feed.
+    indirect case alarm(AlarmEvent)
+    indirect case pumpChannel(PumpChannelState)
+    indirect case infusionEvent(InfusionEvent)
     case link(LinkEvent)
     case snapshot(DeviceSnapshot)
 

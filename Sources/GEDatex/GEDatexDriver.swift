@@ -61,7 +61,7 @@ public struct GEDatexDriver: DeviceDriver {
     public init(configuration: DriverConfiguration) {
         self.configuration = configuration
         let tables = GEDatexTables.shared
-        phdb = GEDatexPHDBDecoder(tables: tables)
+        phdb = GEDatexPHDBDecoder.forSharedTables()
         waves = GEDatexWaveformDecoder(tables: tables)
         session = GEDatexSession(plan: Self.plan(for: configuration, tables: tables))
     }

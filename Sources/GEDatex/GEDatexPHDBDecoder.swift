@@ -35,7 +35,20 @@ struct GEDatexPHDBDecoder: Sendable {
     static let absentRefreshNanoseconds: Int64 = 60_000_000_000
     private static let resolvedCodes = 32
 
+    /// A decoder for the shared tables, with their label resolution computed once per process:
+    /// every GE session resolves labels alike, and a copy per port cost about 200 KB and a few
+    /// milliseconds at each connect.
+    static func forSharedTables() -> GEDatexPHDBDecoder {
+        GEDatexPHDBDecoder(tables: .shared, precomputed: sharedResolution)
+    }
+
+    private static let sharedResolution = GEDatexPHDBDecoder(tables: .shared, precomputed: nil).resolved
+
     init(tables: GEDatexTables) {
+        self.init(tables: tables, precomputed: nil)
+    }
+
+    private init(tables: GEDatexTables, precomputed: [[[(MetricIdentity, String?)]]]?) {
         self.tables = tables
         hrSources = tables.labelMap("hr-source")
         ecgLeads = tables.labelMap("ecg-lead")
@@ -46,6 +59,10 @@ struct GEDatexPHDBDecoder: Sendable {
         spo2Slots = tables.labelMap("spo2-slot")
         agents = tables.labelMap("agent")
         absentMemo = tables.fields.map { [(reason: String?, forwarded: Timestamp)?](repeating: nil, count: $0.count) }
+        if let precomputed {
+            resolved = precomputed
+            return
+        }
         resolved = tables.fields.map { specs in
             specs.map { spec in
                 switch spec.rule {
