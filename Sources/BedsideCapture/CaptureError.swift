@@ -26,7 +26,7 @@ public enum CaptureError: Error, CustomStringConvertible, Equatable, Sendable {
         case .io(let op, let path, let code):
             return "\(op) \(path) failed: \(systemErrorText(code)) (errno \(code))"
         case .notACapture(let path):
-            return "\(path) is not a Bedside capture (.bbcap): its first bytes are not the capture magic; for a raw byte dump or an IntelliVue log, use the import"
+            return "\(path) is not a Bedside capture (.bbcap): its first bytes are not the capture magic; `bedside replay` reads a raw byte dump (with --driver) or an IntelliVue serial log directly"
         case .unsupportedVersion(let path, let found, let supported):
             return "capture \(path) has format version \(found), this build reads up to \(supported): use a newer bedside"
         case .corruptHeader(let path, let reason):

@@ -49,4 +49,21 @@ struct CommandLineExitStatusTests {
         }
         #expect(!FileManager.default.fileExists(atPath: script), "nothing is written from an empty input")
     }
+
+    @Test("a capture with only its header replays to nothing and is refused by play with the reason",
+          .enabled(if: BedsideTool.available, "build the bedside product first"))
+    func headerOnlyCapture() throws {
+        let fixture = try Data(contentsOf: BedsideTool.packageRoot.appendingPathComponent("HardwareFixtures/ge-datex/sim-pty-seed1.bbcap"))
+        // magic (8) + version (2) + header length (u32 LE) + header + CRC-32: everything before the first record.
+        let headerLength = Int(fixture[10]) | Int(fixture[11]) << 8 | Int(fixture[12]) << 16 | Int(fixture[13]) << 24
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("header-only-\(getpid()).bbcap").path
+        try fixture.prefix(14 + headerLength + 4).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let replay = try BedsideTool.run(["replay", path, "--format", "ndjson"])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        #expect(replay.stderr.contains("0 chunks"))
+        let play = try BedsideTool.run(["play", path, "--fast"])
+        #expect(play.status == 1)
+        #expect(play.stderr.contains("nothing to play") && !play.stderr.contains("import"), "\(play.stderr)")
+    }
 }

@@ -39,6 +39,11 @@ struct PlayCommand: AsyncParsableCommand {
             var header = source.header
             if header.serialSettings == nil { header.serialSettings = source.driverType.descriptor.defaultSerialSettings }
             let capture = Capture(header: header, chunks: try source.allChunks())
+            guard capture.chunks.contains(where: { $0.direction == .rx && !$0.bytes.isEmpty }) else {
+                // Nothing the device sent: a pty would open and wait for a program with nothing to give it.
+                throw CommandFailure("\(file) holds no bytes from the device (a capture with only its header, or only "
+                                     + "what the bridge sent): there is nothing to play; `bedside replay \(file)` shows what it holds")
+            }
             let pace: LiveReplay.Speed = fast ? .asFastAsPossible : speed.map { .factor($0) } ?? .realTime
             let replay = LiveReplay(capture: capture, options: .init(speed: pace))
             let task = Task {
