@@ -62,16 +62,17 @@ public final class CaptureRecorder: @unchecked Sendable {
     public func record(_ direction: CaptureChunk.Direction, _ bytes: UnsafeRawBufferPointer, at time: Timestamp? = nil)
         throws(CaptureError)
     {
-        let time = time ?? clock.now()
+        // The clock is read under the lock: chunks are stamped in the order they are written.
         try locked.withLock { (writer: inout CaptureWriter) throws(CaptureError) in
-            try writer.append(direction: direction, time: time, bytes: bytes)
+            try writer.append(direction: direction, time: time ?? clock.now(), bytes: bytes)
         }
     }
 
     /// Records a line-control action the bridge took (an optional record readers skip).
     public func recordLineControl(_ text: String, at time: Timestamp? = nil) throws(CaptureError) {
-        let time = time ?? clock.now()
-        try locked.withLock { (writer: inout CaptureWriter) throws(CaptureError) in try writer.appendLineControl(text, time: time) }
+        try locked.withLock { (writer: inout CaptureWriter) throws(CaptureError) in
+            try writer.appendLineControl(text, time: time ?? clock.now())
+        }
     }
 
     /// Chunks recorded so far.
