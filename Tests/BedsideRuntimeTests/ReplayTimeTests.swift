@@ -42,4 +42,22 @@ struct ReplayTimeTests {
         #expect(bad.status == 64)
         #expect(bad.stderr.contains("RFC 3339"))
     }
+
+    @Test("--snapshot-interval sets how often current values are re-stated; 0 turns snapshots off",
+          .enabled(if: BedsideTool.available && SharedData.available, "needs the built bedside and ../shared/captures"))
+    func snapshotInterval() throws {
+        let path = SharedData.capture("ge-datex-s5/b650-db02-pycollect.raw").path
+        func snapshots(_ extra: [String]) throws -> Int {
+            let r = try BedsideTool.run(["replay", path, "--driver", "ge-datex", "--format", "ndjson"] + extra)
+            #expect(r.status == 0, "\(r.stderr)")
+            return r.lines.filter { $0.contains(#""kind":"snapshot""#) }.count
+        }
+        let byDefault = try snapshots([])
+        let every10 = try snapshots(["--snapshot-interval", "10"])
+        #expect(byDefault > 0)
+        #expect(every10 >= 2 * byDefault, "default \(byDefault), every 10 s \(every10)")
+        #expect(try snapshots(["--snapshot-interval", "0"]) == 0)
+        let bad = try BedsideTool.run(["replay", path, "--driver", "ge-datex", "--snapshot-interval", "nan"])
+        #expect(bad.status == 64 && bad.stderr.contains("--snapshot-interval"))
+    }
 }

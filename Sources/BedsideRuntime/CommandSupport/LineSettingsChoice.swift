@@ -57,16 +57,22 @@ public struct DriverTuning: Sendable {
     public var waveforms: Bool
     public var timeZone: String?
     public var clockOffset: Int64?
+    /// Seconds between snapshots of every current value (`nil`: the default 30 s; 0: none).
+    public var snapshotInterval: Double?
     public var options: [String]
 
     public init(interval: Double? = nil, waveforms: Bool = true, timeZone: String? = nil, clockOffset: Int64? = nil,
-                options: [String] = []) {
+                snapshotInterval: Double? = nil, options: [String] = []) {
         self.interval = interval
         self.waveforms = waveforms
         self.timeZone = timeZone
         self.clockOffset = clockOffset
+        self.snapshotInterval = snapshotInterval
         self.options = options
     }
+
+    /// What `--snapshot-interval` accepts: 0 (no snapshots) or 1 s to a day.
+    public static let snapshotIntervalRange: ClosedRange<Double> = 0...86_400
 
     /// These options as they would be typed (empty when all are defaults), for a capture's note:
     /// a replay needs the same ones to send what the recorded bridge sent.
@@ -76,6 +82,7 @@ public struct DriverTuning: Sendable {
         if !waveforms { parts.append("--no-waveforms") }
         if let timeZone { parts.append("--time-zone \(timeZone)") }
         if let clockOffset { parts.append("--clock-offset \(clockOffset)") }
+        if let snapshotInterval { parts.append("--snapshot-interval \(snapshotInterval.rounded() == snapshotInterval ? "\(Int(snapshotInterval))" : "\(snapshotInterval)")") }
         parts += options.map { "--option \($0)" }
         return parts.joined(separator: " ")
     }
@@ -90,12 +97,25 @@ public struct DriverTuning: Sendable {
     public func configuration(transmitEnabled: Bool = true,
                               defaultTimeZone: any DeviceTimeZone = FixedOffsetTimeZone.utc) throws -> DriverConfiguration {
         let seconds: Int?
-        do throws(OptionCheck.Failure) { seconds = try OptionCheck.interval(interval) } catch {
+        var snapshotNanoseconds: Int64? = 30_000_000_000
+        do throws(OptionCheck.Failure) {
+            seconds = try OptionCheck.interval(interval)
+            if let snapshotInterval {
+                try OptionCheck.number(snapshotInterval, option: "--snapshot-interval", in: Self.snapshotIntervalRange,
+                                       what: "seconds", hint: "0 turns snapshots off")
+                guard snapshotInterval == 0 || snapshotInterval >= 1 else {
+                    throw OptionCheck.Failure(option: "--snapshot-interval", value: "\(snapshotInterval)",
+                                              requirement: "0 (off) or at least 1 second")
+                }
+                snapshotNanoseconds = snapshotInterval == 0 ? nil : Int64(snapshotInterval * 1e9)
+            }
+        } catch {
             throw CommandFailure(error.description, exitStatus: .usage)
         }
         return DriverConfiguration(
             transmitEnabled: transmitEnabled, updateIntervalSeconds: seconds,
             deviceTimeZone: try deviceTimeZone(named: timeZone, clockOffsetSeconds: clockOffset) ?? defaultTimeZone,
-            waveformsEnabled: waveforms, options: try parseKeyValueOptions(options))
+            waveformsEnabled: waveforms, snapshotIntervalNanoseconds: snapshotNanoseconds,
+            options: try parseKeyValueOptions(options))
     }
 }

@@ -58,12 +58,18 @@ struct DriverTuningOptions: ParsableArguments {
         valueName: "seconds"))
     var clockOffset: Int64?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Seconds between snapshot records re-stating every current value with its age (default 30; 0: none).",
+        valueName: "seconds"))
+    var snapshotInterval: Double?
+
     @Option(name: .customLong("option"), parsing: .singleValue,
             help: "Driver-specific option key=value (repeatable; `bedside drivers` lists each driver's).")
     var options: [String] = []
 
     var tuning: DriverTuning {
-        DriverTuning(interval: interval, waveforms: waveforms, timeZone: timeZone, clockOffset: clockOffset, options: options)
+        DriverTuning(interval: interval, waveforms: waveforms, timeZone: timeZone, clockOffset: clockOffset,
+                     snapshotInterval: snapshotInterval, options: options)
     }
 
     /// These options as they would be typed (empty when all are defaults), for a capture's note.
