@@ -22,7 +22,10 @@ public enum RawDumpAnchor {
         var found: Timestamp?
         let epoch = Timestamp(nanosecondsSinceEpoch: 0)
         let take: (Observation) -> Void = { o in
-            guard found == nil, let device = o.firstDeviceTime else { return }
+            // An episodic value carries when it was measured, not when it was sent: no anchor.
+            if found != nil { return }
+            if case .numeric(let r) = o, r.episodic { return }
+            guard let device = o.deviceTime else { return }
             found = Timestamp(nanosecondsSinceEpoch: device.instant.nanosecondsSinceEpoch - o.hostTime.nanoseconds(since: epoch))
         }
         var replay = OfflineReplay(driver: driver, startTime: epoch, observe: take)
@@ -32,19 +35,5 @@ public enum RawDumpAnchor {
             chunk.bytes.withUnsafeBytes { replay.feed(chunk.direction, time: chunk.time, bytes: $0, observe: take) }
         }
         return found
-    }
-}
-
-extension Observation {
-    /// The device time a decoded value carries, if any (link records and snapshots carry none).
-    var firstDeviceTime: DeviceTime? {
-        switch self {
-        case .numeric(let r): r.episodic ? nil : r.deviceTime
-        case .waveform(let w): w.deviceTime
-        case .alarm(let a): a.deviceTime
-        case .pumpChannel(let p): p.deviceTime
-        case .infusionEvent(let e): e.deviceTime
-        case .link, .snapshot: nil
-        }
     }
 }

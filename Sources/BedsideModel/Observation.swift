@@ -35,6 +35,18 @@ public enum Observation: Hashable, Sendable {
         }
     }
 
+    /// The device's own time the observation carries, if any (link records and snapshots carry none).
+    public var deviceTime: DeviceTime? {
+        switch self {
+        case .numeric(let r): r.deviceTime
+        case .waveform(let w): w.deviceTime
+        case .alarm(let a): a.deviceTime
+        case .pumpChannel(let p): p.deviceTime
+        case .infusionEvent(let e): e.deviceTime
+        case .link, .snapshot: nil
+        }
+    }
+
     /// Which device behind the port it belongs to (`nil`: the port's only or main device).
     public var subdevice: String? {
         switch self {

@@ -66,7 +66,7 @@ public struct ReplayBench {
             do {
                 count += output.observations.count
                 for o in output.observations {
-                    if let t = o.deviceTime {
+                    if let t = o.deviceTime?.instant {
                     if first.map({ t < $0 }) ?? true { first = t }
                     if last.map({ t > $0 }) ?? true { last = t }
                     }
@@ -83,18 +83,5 @@ public struct ReplayBench {
         var span: Double?
         if let first, let last, last > first { span = Double(last.nanoseconds(since: first)) / 1e9 }
         return (seconds, count, span)
-    }
-}
-
-extension Observation {
-    var deviceTime: Timestamp? {
-        switch self {
-        case .numeric(let r): r.deviceTime?.instant
-        case .waveform(let w): w.deviceTime?.instant
-        case .alarm(let a): a.deviceTime?.instant
-        case .pumpChannel(let p): p.deviceTime?.instant
-        case .infusionEvent(let e): e.deviceTime?.instant
-        case .link, .snapshot: nil
-        }
     }
 }
