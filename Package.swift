@@ -25,6 +25,8 @@ let package = Package(
         .target(name: "BedsideModel"),
         // The sans-IO driver contract every vendor protocol implements.
         .target(name: "BedsideDriver", dependencies: ["BedsideModel"]),
+        // The one scripted infusion session (patient and timeline) every device simulator plays.
+        .target(name: "BedsideScenario"),
 
         // Vendor protocols: pure state machines plus their device simulators.
         .target(
@@ -89,6 +91,7 @@ let package = Package(
         .target(name: "BedsideTestSupport", dependencies: ["BedsidePlatform"], path: "Tests/BedsideTestSupport"),
         .testTarget(name: "BedsideModelTests", dependencies: ["BedsideModel"]),
         .testTarget(name: "BedsideDriverTests", dependencies: ["BedsideDriver", "BedsideModel"]),
+        .testTarget(name: "BedsideScenarioTests", dependencies: ["BedsideScenario"]),
         .testTarget(name: "GEDatexTests", dependencies: ["GEDatex", "BedsideDriver", "BedsideModel", "BedsideCapture", "BedsideTestSupport", "BedsideDriverTesting"]),
         .testTarget(name: "IntelliVueTests", dependencies: ["IntelliVue", "BedsideDriver", "BedsideModel", "BedsideCapture", "BedsideTestSupport", "BedsideDriverTesting"]),
         .testTarget(name: "BedsideCaptureTests", dependencies: ["BedsideCapture", "BedsideModel", "BedsideDriver", "BedsideTestSupport"]),
