@@ -49,7 +49,7 @@ struct CommandLineTests {
         #expect(lines.first?.contains("no driver named 'no-such-driver'") == true)
     }
 
-    @Test("demo --seconds 3 --format ndjson prints the feed of both simulated monitors and exits 0",
+    @Test("demo --seconds 3 --format ndjson prints the feed of every simulated device at its chair and exits 0",
           .enabled(if: BedsideTool.available && hasDemoDevices, "needs the built bedside and both demo simulators"))
     func demoNDJSON() throws {
         let result = try BedsideTool.run(["demo", "--seconds", "3", "--format", "ndjson"])
@@ -63,9 +63,16 @@ struct CommandLineTests {
         #expect(seqs == Array(seqs.sorted()) && Set(seqs).count == seqs.count, "seq must strictly increase")
         #expect(seqs.first == 1)
         let drivers = Set(records.compactMap { ($0["device"] as? [String: Any])?["driver"] as? String })
-        #expect(drivers == ["ge-datex", "intellivue"])
+        let placements = DemoLayout.placement(of: DemoLayout.defaultDevices)
+        #expect(drivers == Set(placements.map(\.driver)))
+        #expect(drivers.isSuperset(of: ["ge-datex", "intellivue"]))
         let locations = Set(records.compactMap { ($0["device"] as? [String: Any])?["location"] as? String })
-        #expect(locations == ["chair-1", "chair-2"])
+        #expect(locations == Set(placements.map(\.chair)))
+        for record in records {
+            let device = record["device"] as? [String: Any]
+            let placed = placements.first { $0.driver == device?["driver"] as? String }
+            #expect(device?["location"] as? String == placed?.chair)
+        }
         for driver in drivers {
             let numerics = records.filter {
                 $0["kind"] as? String == "numeric" && ($0["device"] as? [String: Any])?["driver"] as? String == driver

@@ -3,7 +3,7 @@ import BedsideDriver
 import BedsideModel
 import Logging
 
-/// What `bedside demo` does: simulated devices on pseudo-terminals, the bridge on those ttys
+/// What `bedside demo` does: simulated devices on pseudo-terminals, placed at chairs by ``DemoLayout``, the bridge on those ttys
 /// exactly as on real serial ports, the feed on stdout. Every record says the data is simulated.
 public struct DemoSession: Sendable {
     public var devices: [String]
@@ -32,15 +32,16 @@ public struct DemoSession: Sendable {
         var simulated: [SimulatedDevice] = []
         var ports: [OpenedPort] = []
         do {
-            for (i, name) in devices.enumerated() {
+            for (i, place) in DemoLayout.placement(of: devices).enumerated() {
                 let config = SimulatorConfiguration(seed: seed &+ UInt64(i), scenarioSpeed: speed)
-                let device = try await SimulatedDevice.start(driver: name, configuration: config, clock: clock)
+                let device = try await SimulatedDevice.start(driver: place.driver, configuration: config, clock: clock)
                 simulated.append(device)
-                let driver = try DriverSetup(name: name, configuration: DriverConfiguration(deviceTimeZone: SystemTimeZone.current))
+                let driver = try DriverSetup(name: place.driver,
+                                             configuration: DriverConfiguration(deviceTimeZone: SystemTimeZone.current))
                 ports.append(try await openPort(
                     path: device.devicePath, driver: driver, settings: SimulatedDevice.lineSettings(for: driver.type),
-                    location: "chair-\(i + 1)", bus: bus, clock: clock, simulated: true))
-                logger.info("chair-\(i + 1): simulated \(name) on \(device.devicePath)")
+                    location: place.chair, bus: bus, clock: clock, simulated: true))
+                logger.info("\(place.chair): simulated \(place.driver) on \(device.devicePath)")
             }
         } catch {
             simulated.forEach { $0.stop() }

@@ -5,9 +5,10 @@ struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo", abstract: "Simulated monitors on pseudo-terminals, the bridge on them, a live table.",
         discussion: """
-            Starts a simulated GE Datex-Ohmeda S/5 at chair-1 and a simulated Philips IntelliVue at
-            chair-2, each on its own pseudo-terminal, and runs the bridge on those ttys exactly as on
-            real serial ports. Runs until Ctrl-C, or for --seconds. Every record is marked as
+            Starts a simulator of every device the bridge has a driver for, each on its own
+            pseudo-terminal, placed at clinic chairs (a monitor and a pump at one chair, a
+            spot-check monitor and an oximeter at another), and runs the bridge on those ttys
+            exactly as on real serial ports. Runs until Ctrl-C, or for --seconds. Every record is marked as
             simulated (device.simulated in the feed, SIMULATED in the table).
             """)
 
@@ -22,7 +23,7 @@ struct DemoCommand: AsyncParsableCommand {
     var seed: UInt64 = 1
     @Option(name: .customLong("device"), parsing: .singleValue,
             help: "A simulated device to include, by driver name (repeatable; default: one of every driver with a simulator).")
-    var devices: [String] = DriverCatalog.simulatedDriverNames
+    var devices: [String] = DemoLayout.defaultDevices
 
     func validate() throws {
         try validating {
