@@ -51,7 +51,7 @@ public struct ReplayBench {
     private func replayOpened<D: DeviceDriver>(_ initial: D, encodeJSON: Bool) -> (Double, Int, Double?) {
         var driver = initial
         var output = DriverOutput()
-        let writer = FeedJSONWriter()
+        let encoder = FeedLineEncoder()
         let identity = DeviceIdentity(driver: D.descriptor.name, vendor: D.descriptor.vendor, port: "bench")
         var line = [UInt8]()
         line.reserveCapacity(1024)
@@ -65,15 +65,15 @@ public struct ReplayBench {
             chunk.bytes.withUnsafeBytes { driver.receive($0, now: chunk.time, into: &output) }
             do {
                 count += output.observations.count
-                for o in output.observations {
-                    if let t = o.deviceTime?.instant {
-                    if first.map({ t < $0 }) ?? true { first = t }
-                    if last.map({ t > $0 }) ?? true { last = t }
+                for i in output.observations.indices {
+                    if let t = output.observations[i].deviceTime?.instant {
+                        if first.map({ t < $0 }) ?? true { first = t }
+                        if last.map({ t > $0 }) ?? true { last = t }
                     }
                     if encodeJSON {
                         seq += 1
                         line.removeAll(keepingCapacity: true)
-                        writer.append(FeedRecord(seq: seq, device: identity, observation: o), to: &line)
+                        encoder.append(seq: seq, device: identity, observation: output.observations[i], to: &line)
                     }
                 }
                 output.reset()
