@@ -129,7 +129,8 @@ public final class FeedLineEncoder {
     private var prefix: [UInt8] = []
     private var prefixBridgeId: String?
     private var device: [UInt8] = []
-    private var deviceIdentity: DeviceIdentity?
+    private var deviceIdentity = DeviceIdentity(driver: "", vendor: "")
+    private var deviceEncoded = false
 
     public init() {}
 
@@ -148,9 +149,10 @@ public final class FeedLineEncoder {
             prefix = Self.encoded { FeedJSONWriter.appendPrefix(bridgeId: bridgeId, to: &$0) }
             prefixBridgeId = bridgeId
         }
-        if deviceIdentity != identity {
+        if !deviceEncoded || deviceIdentity != identity {
             device = Self.encoded { FeedJSONWriter.appendDevice(identity, to: &$0) }
             deviceIdentity = identity
+            deviceEncoded = true
         }
         buffer.removeAll()
         buffer.append(contentsOf: prefix)
