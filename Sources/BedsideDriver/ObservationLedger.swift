@@ -221,23 +221,25 @@ public struct ObservationLedger: Sendable {
 
     private mutating func markOverdue(now: Timestamp, into observations: inout [Observation]) {
         var next: Timestamp?
+        // Fields are read and set in place: this runs at every check for every value, and a copy
+        // of an entry copies its reading.
         for index in entries.indices {
-            var e = entries[index]
-            guard e.reading.state != .absent, !e.reading.episodic || e.mark == .stale else { continue }
-            let staleAt = e.lastUpdate.adding(nanoseconds: e.period + e.period / 2)
-            let absentAt = e.lastUpdate.adding(nanoseconds: 3 * e.period)
-            if e.mark == nil, staleAt <= now {
-                e.mark = .stale
-                observations.append(.numeric(restated(e, as: .stale, now: now,
-                                                      reason: "no update for \(Self.seconds(now.nanoseconds(since: e.lastUpdate))) (expected every \(Self.seconds(e.period)))")))
+            guard entries[index].reading.state != .absent,
+                  !entries[index].reading.episodic || entries[index].mark == .stale else { continue }
+            let lastUpdate = entries[index].lastUpdate, period = entries[index].period
+            let staleAt = lastUpdate.adding(nanoseconds: period + period / 2)
+            let absentAt = lastUpdate.adding(nanoseconds: 3 * period)
+            if entries[index].mark == nil, staleAt <= now {
+                entries[index].mark = .stale
+                observations.append(.numeric(restated(entries[index], as: .stale, now: now,
+                                                      reason: "no update for \(Self.seconds(now.nanoseconds(since: lastUpdate))) (expected every \(Self.seconds(period)))")))
             }
-            if e.mark == .stale, absentAt <= now {
-                e.mark = .absent
-                observations.append(.numeric(restated(e, as: .absent, now: now,
-                                                      reason: "no update for \(Self.seconds(now.nanoseconds(since: e.lastUpdate))): the device no longer reports it")))
+            if entries[index].mark == .stale, absentAt <= now {
+                entries[index].mark = .absent
+                observations.append(.numeric(restated(entries[index], as: .absent, now: now,
+                                                      reason: "no update for \(Self.seconds(now.nanoseconds(since: lastUpdate))): the device no longer reports it")))
             }
-            entries[index] = e
-            let due: Timestamp? = switch e.mark {
+            let due: Timestamp? = switch entries[index].mark {
             case nil: staleAt
             case .stale?: absentAt
             default: nil
