@@ -34,9 +34,17 @@ public struct ObservationLedger: Sendable {
             instance = r.instance
             subdevice = r.subdevice
         }
+
+        /// Whether `r` has this key, without building one (no string is copied).
+        func matches(_ r: NumericReading) -> Bool {
+            guard instance == r.instance, subdevice == r.subdevice else { return false }
+            if r.metric.isMapped, let code = r.metric.code { return unmappedVendorCode == nil && self.code == code }
+            return unmappedVendorCode == (r.metric.referenceID ?? r.metric.vendorCode)
+        }
     }
 
     private struct Entry: Sendable {
+        var key: Key
         var reading: NumericReading
         var lastUpdate: Timestamp
         var period: Int64
@@ -49,8 +57,15 @@ public struct ObservationLedger: Sendable {
     private let nominalPeriod: Int64
     private let ranges: DeviceRanges
     private let snapshotInterval: Int64?
-    private var entries: [Key: Entry] = [:]
-    private var order: [Key] = []
+    /// Current values in the order they first appeared (the order of marks and snapshots).
+    private var entries: [Entry] = []
+    /// Where each value's entry is: mapped values of the port's main device by code and instance
+    /// (an integer probe, no hashing of the whole key), the others by key.
+    private var mappedIndex = EntryIndexTable()
+    private var otherIndex: [Key: Int] = [:]
+    /// The entry expected next: a device reports its values in the same order every time, so the
+    /// entry after the last one updated is checked before any index.
+    private var nextHint = 0
     private var alarms: [String: AlarmEvent] = [:]
     private var alarmOrder: [String] = []
     /// Alarms the ledger ended itself on link loss: a later `end` of one from the driver (which
@@ -91,13 +106,21 @@ public struct ObservationLedger: Sendable {
     public mutating func absorb(_ observations: inout [Observation], now: Timestamp) {
         var i = 0
         var duplicates: [Int] = []
-        // Alarms the driver ends itself in this batch: a link loss in the same batch leaves them to it.
-        var endedByDriver = Set<String>()
-        for case .alarm(let a) in observations where a.phase == .end { endedByDriver.insert(a.alarmId) }
+        // Alarms the driver ends itself in this batch: a link loss in the same batch leaves them
+        // to it. Found at the first link loss (before any mark is inserted), not for every batch:
+        // the scan copies every observation.
+        var endedByDriver: Set<String>?
         while i < observations.count {
             switch observations[i] {
-            case .numeric(var r):
-                if record(&r) { observations[i] = .numeric(r) }
+            case .numeric:
+                // Moved out and back in place: a copy would retain (and later release) every
+                // string of the reading. Nothing between the move and the re-initialisation traps.
+                observations.withUnsafeMutableBufferPointer { buffer in
+                    let slot = buffer.baseAddress! + i
+                    guard case .numeric(var r) = slot.move() else { preconditionFailure("checked above") }
+                    _ = record(&r)
+                    slot.initialize(to: .numeric(r))
+                }
             case .alarm(let a):
                 switch a.phase {
                 case .start, .update:
@@ -120,7 +143,12 @@ public struct ObservationLedger: Sendable {
                     // delivers after the link came back must not be followed by stale marks.
                     // (Duplicate ends recorded so far lie before this point, so their indices hold.)
                     var marks: [Observation] = []
-                    loseSight(l, now: now, sparing: endedByDriver, into: &marks)
+                    let spared = endedByDriver ?? Set(observations.lazy.compactMap { o -> String? in
+                        if case .alarm(let a) = o, a.phase == .end { return a.alarmId }
+                        return nil
+                    })
+                    endedByDriver = spared
+                    loseSight(l, now: now, sparing: spared, into: &marks)
                     observations.insert(contentsOf: marks, at: i + 1)
                     i += marks.count  // restatements of values already recorded
                 }
@@ -146,20 +174,30 @@ public struct ObservationLedger: Sendable {
     /// Records a numeric as the current value of its key, first marking it `invalid` when it lies
     /// outside the device's range; returns whether it was so changed.
     private mutating func record(_ r: inout NumericReading) -> Bool {
-        let key = Key(r)
         if let dt = r.deviceTime, !r.episodic, r.state != .absent {
             skew = dt.instant.nanoseconds(since: r.hostTime)
         }
         var changed = false
-        if let index = entries.index(forKey: key) {
-            // One in-place access through the values view (`_modify`): reading fields through the
-            // view's getter would copy the whole entry, reading included, each time.
-            changed = Self.update(&entries.values[index], with: &r)
+        let found: Int?
+        let mappedKey: UInt64?
+        if nextHint < entries.count, entries[nextHint].key.matches(r) {
+            found = nextHint
+            mappedKey = nil
+        } else {
+            mappedKey = EntryIndexTable.key(r)
+            found = mappedKey.map { mappedIndex.find($0) } ?? otherIndex[Key(r)]
+        }
+        if let index = found {
+            // In place (`Array`'s `_modify`): a copy of the entry would copy the whole reading.
+            changed = Self.update(&entries[index], with: &r)
+            nextHint = index + 1
         } else {
             let range = ranges.isEmpty ? nil : ranges.range(for: r.metric)
             if let range { changed = !DeviceRanges.check(&r, against: range) }
-            entries[key] = Entry(reading: r, lastUpdate: r.hostTime, period: nominalPeriod, mark: nil, range: range)
-            order.append(key)
+            let key = Key(r)
+            if let mappedKey { mappedIndex.insert(mappedKey, at: entries.count) } else { otherIndex[key] = entries.count }
+            entries.append(Entry(key: key, reading: r, lastUpdate: r.hostTime, period: nominalPeriod, mark: nil, range: range))
+            nextHint = entries.count
         }
         // Updates only move a value's due time later, so an earlier check stays safe (at worst early).
         if checkAt == nil, r.state != .absent, !r.episodic {
@@ -183,22 +221,25 @@ public struct ObservationLedger: Sendable {
 
     private mutating func markOverdue(now: Timestamp, into observations: inout [Observation]) {
         var next: Timestamp?
-        for key in order {
-            guard var e = entries[key], e.reading.state != .absent, !e.reading.episodic || e.mark == .stale else { continue }
-            let staleAt = e.lastUpdate.adding(nanoseconds: e.period + e.period / 2)
-            let absentAt = e.lastUpdate.adding(nanoseconds: 3 * e.period)
-            if e.mark == nil, staleAt <= now {
-                e.mark = .stale
-                observations.append(.numeric(restated(e, as: .stale, now: now,
-                                                      reason: "no update for \(Self.seconds(now.nanoseconds(since: e.lastUpdate))) (expected every \(Self.seconds(e.period)))")))
+        // Fields are read and set in place: this runs at every check for every value, and a copy
+        // of an entry copies its reading.
+        for index in entries.indices {
+            guard entries[index].reading.state != .absent,
+                  !entries[index].reading.episodic || entries[index].mark == .stale else { continue }
+            let lastUpdate = entries[index].lastUpdate, period = entries[index].period
+            let staleAt = lastUpdate.adding(nanoseconds: period + period / 2)
+            let absentAt = lastUpdate.adding(nanoseconds: 3 * period)
+            if entries[index].mark == nil, staleAt <= now {
+                entries[index].mark = .stale
+                observations.append(.numeric(restated(entries[index], as: .stale, now: now,
+                                                      reason: "no update for \(Self.seconds(now.nanoseconds(since: lastUpdate))) (expected every \(Self.seconds(period)))")))
             }
-            if e.mark == .stale, absentAt <= now {
-                e.mark = .absent
-                observations.append(.numeric(restated(e, as: .absent, now: now,
-                                                      reason: "no update for \(Self.seconds(now.nanoseconds(since: e.lastUpdate))): the device no longer reports it")))
+            if entries[index].mark == .stale, absentAt <= now {
+                entries[index].mark = .absent
+                observations.append(.numeric(restated(entries[index], as: .absent, now: now,
+                                                      reason: "no update for \(Self.seconds(now.nanoseconds(since: lastUpdate))): the device no longer reports it")))
             }
-            entries[key] = e
-            let due: Timestamp? = switch e.mark {
+            let due: Timestamp? = switch entries[index].mark {
             case nil: staleAt
             case .stale?: absentAt
             default: nil
@@ -211,10 +252,10 @@ public struct ObservationLedger: Sendable {
     private mutating func loseSight(_ l: LinkEvent, now: Timestamp, sparing endedByDriver: Set<String>,
                                     into observations: inout [Observation]) {
         var next = checkAt
-        for key in order {
-            guard var e = entries[key], e.reading.state != .absent, e.mark == nil else { continue }
-            e.mark = .stale
-            entries[key] = e
+        for index in entries.indices {
+            guard entries[index].reading.state != .absent, entries[index].mark == nil else { continue }
+            entries[index].mark = .stale
+            let e = entries[index]
             observations.append(.numeric(restated(e, as: .stale, now: now, reason: "link \(l.kind.rawValue): the device's values can no longer be seen")))
             let absentAt = max(e.lastUpdate.adding(nanoseconds: 3 * e.period), now)
             next = next.map { min($0, absentAt) } ?? absentAt
@@ -253,13 +294,12 @@ public struct ObservationLedger: Sendable {
     private mutating func emitSnapshots(now: Timestamp, into observations: inout [Observation]) {
         alarmOrder.removeAll { alarms[$0] == nil }
         var devices: [String?] = []
-        for key in order where !devices.contains(key.subdevice) { devices.append(key.subdevice) }
+        for e in entries where !devices.contains(e.key.subdevice) { devices.append(e.key.subdevice) }
         for id in alarmOrder where !devices.contains(alarms[id]?.subdevice) { devices.append(alarms[id]?.subdevice) }
         for key in pumpOrder where !devices.contains(pumps[key]?.subdevice) { devices.append(pumps[key]?.subdevice) }
         if devices.isEmpty, link != nil { devices.append(nil) }
         for device in devices {
-            let numerics = order.filter { $0.subdevice == device }.compactMap { key -> NumericReading? in
-                guard let e = entries[key] else { return nil }
+            let numerics = entries.filter { $0.key.subdevice == device }.map { e -> NumericReading in
                 var r = e.reading
                 r.ageNanoseconds = now.nanoseconds(since: e.lastUpdate)
                 if let mark = e.mark, r.state != .absent { r.state = mark; if mark == .absent { r.value = nil } }
@@ -275,5 +315,56 @@ public struct ObservationLedger: Sendable {
     static func seconds(_ ns: Int64) -> String {
         let tenths = (ns + 50_000_000) / 100_000_000
         return tenths % 10 == 0 ? "\(tenths / 10) s" : "\(tenths / 10).\(tenths % 10) s"
+    }
+}
+
+/// Entry positions of mapped values of a port's main device, keyed by MDC code and instance packed
+/// in one integer: open addressing with linear probing over a power-of-two table.
+struct EntryIndexTable: Sendable {
+    /// `key + 1` per slot (0: empty).
+    private var keys: [UInt64] = []
+    private var positions: [Int32] = []
+    private var count = 0
+
+    /// The packed key of a reading this table holds, `nil` for one it leaves to the general index
+    /// (unmapped, or from a device behind the port other than the main one).
+    static func key(_ r: NumericReading) -> UInt64? {
+        guard r.subdevice == nil, r.metric.isMapped, let code = r.metric.code else { return nil }
+        return UInt64(code) << 16 | UInt64(r.instance)
+    }
+
+    func find(_ key: UInt64) -> Int? {
+        guard !keys.isEmpty else { return nil }
+        let mask = keys.count - 1
+        var slot = Self.slot(key, mask: mask)
+        while true {
+            let k = keys[slot]
+            if k == 0 { return nil }
+            if k == key &+ 1 { return Int(positions[slot]) }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    mutating func insert(_ key: UInt64, at position: Int) {
+        if (count + 1) * 2 > keys.count { grow() }
+        let mask = keys.count - 1
+        var slot = Self.slot(key, mask: mask)
+        while keys[slot] != 0 { slot = (slot + 1) & mask }
+        keys[slot] = key &+ 1
+        positions[slot] = Int32(position)
+        count += 1
+    }
+
+    private mutating func grow() {
+        let old = zip(keys, positions).filter { $0.0 != 0 }
+        let size = max(64, keys.count * 2)
+        keys = [UInt64](repeating: 0, count: size)
+        positions = [Int32](repeating: 0, count: size)
+        count = 0
+        for (k, p) in old { insert(k &- 1, at: Int(p)) }
+    }
+
+    private static func slot(_ key: UInt64, mask: Int) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
     }
 }

@@ -66,12 +66,23 @@ extension DeviceTimeZone {
     /// which is what a device clock that was not yet adjusted shows.
     public func resolve(localSeconds: Int64, nanoseconds: Int64 = 0) -> DeviceTime {
         // Offsets in force a day either side cover both sides of any transition near this reading.
-        let probes = [localSeconds - 86_400, localSeconds, localSeconds + 86_400]
-            .map { utcOffset(at: Timestamp(secondsSinceEpoch: $0)) }
-        let consistent = probes.filter { utcOffset(at: Timestamp(secondsSinceEpoch: localSeconds - Int64($0))) == $0 }
-        // Repeated hour: the larger offset is the earlier instant. Skipped hour: the smaller offset
-        // is the one in force before the jump.
-        let offset = consistent.max() ?? probes.min() ?? 0
+        let before = utcOffset(at: Timestamp(secondsSinceEpoch: localSeconds - 86_400))
+        let at = utcOffset(at: Timestamp(secondsSinceEpoch: localSeconds))
+        let after = utcOffset(at: Timestamp(secondsSinceEpoch: localSeconds + 86_400))
+        let offset: Int32
+        if before == at, at == after {
+            // One offset all around (most readings): whichever rule below applies, it is this one.
+            offset = at
+        } else {
+            // Repeated hour: the larger consistent offset is the earlier instant. Skipped hour (none
+            // consistent): the smallest offset is the one in force before the jump.
+            var consistent: Int32?
+            for probe in [before, at, after]
+            where utcOffset(at: Timestamp(secondsSinceEpoch: localSeconds - Int64(probe))) == probe {
+                consistent = max(consistent ?? probe, probe)
+            }
+            offset = consistent ?? min(before, at, after)
+        }
         return DeviceTime(instant: Timestamp(secondsSinceEpoch: localSeconds - Int64(offset), nanoseconds: nanoseconds),
                           utcOffsetSeconds: offset)
     }

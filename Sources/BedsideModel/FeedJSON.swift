@@ -14,14 +14,39 @@ public struct FeedJSONWriter: Sendable {
     }
 
     public func append(_ record: FeedRecord, to out: inout [UInt8]) {
-        var o = JSONObjectWriter(&out)
-        o.string(#""schemaVersion":"#, FeedRecord.schemaVersion)
-        o.string(#""bridgeId":"#, record.bridgeId)
-        o.integer(#""seq":"#, Int64(record.seq))
-        o.string(#""kind":"#, record.observation.kind)
-        o.bool(#""simulated":"#, record.device.simulated)
-        if record.replayed { o.bool(#""replayed":"#, true) }
-        switch record.observation {
+        JSONBytes.withTemporary { buffer in
+            Self.encode(seq: record.seq, bridgeId: record.bridgeId, device: record.device,
+                        observation: record.observation, replayed: record.replayed, into: &buffer)
+            out.append(contentsOf: buffer.bytes)
+        }
+    }
+
+    /// The whole record, without caching anything.
+    static func encode(seq: UInt64, bridgeId: String, device: DeviceIdentity, observation: Observation,
+                       replayed: Bool, into out: inout JSONBytes) {
+        appendPrefix(bridgeId: bridgeId, to: &out)
+        appendBody(seq: seq, simulated: device.simulated, observation: observation, replayed: replayed, to: &out)
+        appendDevice(device, to: &out)
+    }
+
+    /// `{"schemaVersion":…,"bridgeId":…,"seq":` — the same for every record of a bridge.
+    static func appendPrefix(bridgeId: String, to out: inout JSONBytes) {
+        out.append(#"{"schemaVersion":"#)
+        JSONObjectWriter.appendString(FeedRecord.schemaVersion, to: &out)
+        out.append(#","bridgeId":"#)
+        JSONObjectWriter.appendString(bridgeId, to: &out)
+        out.append(#","seq":"#)
+    }
+
+    /// From the `seq` number to the observation's last field.
+    static func appendBody(seq: UInt64, simulated: Bool, observation: Observation, replayed: Bool,
+                           to out: inout JSONBytes) {
+        JSONObjectWriter.appendInteger(Int64(seq), to: &out)
+        var o = JSONObjectWriter(continuing: &out)
+        o.string(#""kind":"#, observation.kind)
+        o.bool(#""simulated":"#, simulated)
+        if replayed { o.bool(#""replayed":"#, true) }
+        switch observation {
         case .numeric(let r): o.numericFields(r)
         case .waveform(let w):
             o.metric(w.metric)
@@ -37,7 +62,7 @@ public struct FeedJSONWriter: Sendable {
             o.out.append(UInt8(ascii: "["))
             for (i, s) in w.samples.enumerated() {
                 if i > 0 { o.out.append(UInt8(ascii: ",")) }
-                if let s { JSONObjectWriter.appendInteger(Int64(s), to: &o.out) } else { o.out.append(contentsOf: JSONObjectWriter.null) }
+                if let s { JSONObjectWriter.appendInteger(Int64(s), to: &o.out) } else { o.null() }
             }
             o.out.append(UInt8(ascii: "]"))
             o.string(#""state":"#, w.state.rawValue)
@@ -73,21 +98,75 @@ public struct FeedJSONWriter: Sendable {
             }
             o.time(#""hostTime":"#, s.hostTime)
         }
-        o.key(#""device":"#)
-        var d = JSONObjectWriter(&o.out)
-        defer { o.close(into: &out) }
-        d.string(#""id":"#, record.device.id)
-        d.string(#""driver":"#, record.device.driver)
-        d.string(#""vendor":"#, record.device.vendor)
-        d.string(#""model":"#, record.device.model)
-        d.string(#""serial":"#, record.device.serialNumber)
-        if let v = record.device.softwareVersion { d.string(#""software":"#, v) }
-        d.string(#""port":"#, record.device.port)
-        if let v = record.device.portID { d.string(#""portId":"#, v) }
-        if let v = record.device.location { d.string(#""location":"#, v) }
-        if let v = record.device.subdevice { d.string(#""subdevice":"#, v) }
-        if let v = record.device.timeZone { d.string(#""timeZone":"#, v) }
-        d.close(into: &o.out)
+        o.handBack(into: &out)
+    }
+
+    /// `,"device":{…}}` — the device's identity and the record's closing brace.
+    static func appendDevice(_ device: DeviceIdentity, to out: inout JSONBytes) {
+        out.append(#","device":"#)
+        var d = JSONObjectWriter(&out)
+        d.string(#""id":"#, device.id)
+        d.string(#""driver":"#, device.driver)
+        d.string(#""vendor":"#, device.vendor)
+        d.string(#""model":"#, device.model)
+        d.string(#""serial":"#, device.serialNumber)
+        if let v = device.softwareVersion { d.string(#""software":"#, v) }
+        d.string(#""port":"#, device.port)
+        if let v = device.portID { d.string(#""portId":"#, v) }
+        if let v = device.location { d.string(#""location":"#, v) }
+        if let v = device.subdevice { d.string(#""subdevice":"#, v) }
+        if let v = device.timeZone { d.string(#""timeZone":"#, v) }
+        d.close(into: &out)
+        out.append(UInt8(ascii: "}"))
+    }
+}
+
+/// Writes feed records exactly as ``FeedJSONWriter`` does, keeping what repeats from record to
+/// record already encoded: the record's opening fields (per bridge id), the device's identity
+/// (per identity) and the last time stamps. One per output stream; not for concurrent use.
+public final class FeedLineEncoder {
+    private var buffer = JSONBytes(capacity: 4096)
+    private var prefix: [UInt8] = []
+    private var prefixBridgeId: String?
+    private var device: [UInt8] = []
+    private var deviceIdentity = DeviceIdentity(driver: "", vendor: "")
+    private var deviceEncoded = false
+
+    public init() {}
+
+    deinit { buffer.deallocate() }
+
+    /// Appends `record` as one JSON object, without a trailing newline.
+    public func append(_ record: FeedRecord, to out: inout [UInt8]) {
+        append(seq: record.seq, bridgeId: record.bridgeId, device: record.device, observation: record.observation,
+               replayed: record.replayed, to: &out)
+    }
+
+    /// Appends the record these fields make (see ``FeedRecord``) without building one.
+    public func append(seq: UInt64, bridgeId: String = "", device identity: DeviceIdentity, observation: Observation,
+                       replayed: Bool = false, to out: inout [UInt8]) {
+        if prefixBridgeId != bridgeId {
+            prefix = Self.encoded { FeedJSONWriter.appendPrefix(bridgeId: bridgeId, to: &$0) }
+            prefixBridgeId = bridgeId
+        }
+        if !deviceEncoded || deviceIdentity != identity {
+            device = Self.encoded { FeedJSONWriter.appendDevice(identity, to: &$0) }
+            deviceIdentity = identity
+            deviceEncoded = true
+        }
+        buffer.removeAll()
+        buffer.append(contentsOf: prefix)
+        FeedJSONWriter.appendBody(seq: seq, simulated: identity.simulated, observation: observation,
+                                  replayed: replayed, to: &buffer)
+        buffer.append(contentsOf: device)
+        out.append(contentsOf: buffer.bytes)
+    }
+
+    private static func encoded(_ body: (inout JSONBytes) -> Void) -> [UInt8] {
+        JSONBytes.withTemporary { b in
+            body(&b)
+            return Array(b.bytes)
+        }
     }
 }
 
@@ -178,7 +257,7 @@ extension JSONObjectWriter {
     }
 
     mutating func optionalQuantity(_ name: StaticString, _ q: Quantity?) {
-        guard let q else { key(name); out.append(contentsOf: Self.null); return }
+        guard let q else { key(name); null(); return }
         quantity(name, q)
     }
 
@@ -219,66 +298,84 @@ extension JSONObjectWriter {
 
 /// Appends `"key":value` pairs of one JSON object to a byte buffer.
 struct JSONObjectWriter {
-    var out: [UInt8]
+    var out: JSONBytes
     private var first = true
 
-    init(_ buffer: inout [UInt8]) {
+    init(_ buffer: inout JSONBytes) {
         out = buffer
-        buffer = []  // keep a single reference so appends do not copy
         out.append(UInt8(ascii: "{"))
     }
 
-    /// Closes the object and hands the buffer back.
-    mutating func close(into buffer: inout [UInt8]) {
-        out.append(UInt8(ascii: "}"))
-        swap(&buffer, &out)
+    /// Continues an object whose opening brace and first fields are already in `buffer`.
+    init(continuing buffer: inout JSONBytes) {
+        out = buffer
+        first = false
     }
 
-    /// `,"name":` — keys are compile-time constants, copied in one go (this runs ~20 times a record).
+    /// Closes the object and hands the buffer back.
+    mutating func close(into buffer: inout JSONBytes) {
+        out.append(UInt8(ascii: "}"))
+        buffer = out
+    }
+
+    /// Hands the buffer back without closing the object.
+    func handBack(into buffer: inout JSONBytes) {
+        buffer = out
+    }
+
     /// Appends `,"name":`; `name` is the whole key literal with its quotes and colon
-    /// (`#""value":"#`), so a key costs one copy.
+    /// (`#""value":"#`), so a key costs one copy (this runs ~20 times a record).
+    @inline(__always)
     mutating func key(_ name: StaticString) {
-        if !first { out.append(UInt8(ascii: ",")) }
+        let n = name.utf8CodeUnitCount
+        out.reserve(n + 1)
+        if !first { out.put(UInt8(ascii: ",")) }
         first = false
-        out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        out.put(name.utf8Start, count: n)
+    }
+
+    mutating func null() {
+        out.append(#"null"#)
     }
 
     mutating func string(_ name: StaticString, _ value: String?) {
         key(name)
-        guard let value else { out.append(contentsOf: Self.null); return }
+        guard let value else { null(); return }
         Self.appendString(value, to: &out)
     }
 
     mutating func integer(_ name: StaticString, _ value: Int64?) {
         key(name)
-        guard let value else { out.append(contentsOf: Self.null); return }
+        guard let value else { null(); return }
         Self.appendInteger(value, to: &out)
     }
 
     mutating func decimal(_ name: StaticString, _ value: DecimalValue?) {
         key(name)
-        guard let value else { out.append(contentsOf: Self.null); return }
+        guard let value else { null(); return }
         value.appendText(to: &out)
     }
 
     mutating func bool(_ name: StaticString, _ value: Bool) {
         key(name)
-        out.append(contentsOf: value ? Self.trueBytes : Self.falseBytes)
+        out.append(value ? #"true"# : #"false"#)
     }
 
     mutating func deviceTime(_ name: StaticString, _ value: DeviceTime?) {
         key(name)
-        guard let value else { out.append(contentsOf: Self.null); return }
-        out.append(UInt8(ascii: "\""))
-        value.appendRFC3339(to: &out)
-        out.append(UInt8(ascii: "\""))
+        guard let value else { null(); return }
+        quotedTime(value.instant, offset: value.utcOffsetSeconds)
     }
 
     mutating func time(_ name: StaticString, _ value: Timestamp?) {
         key(name)
-        guard let value else { out.append(contentsOf: Self.null); return }
+        guard let value else { null(); return }
+        quotedTime(value, offset: nil)
+    }
+
+    private mutating func quotedTime(_ instant: Timestamp, offset: Int32?) {
         out.append(UInt8(ascii: "\""))
-        value.appendRFC3339(to: &out)
+        out.times.pointee.append(instant, offset: offset, to: &out)
         out.append(UInt8(ascii: "\""))
     }
 
@@ -286,39 +383,37 @@ struct JSONObjectWriter {
         string(#""metric":"#, m.referenceID)
         integer(#""code":"#, m.code.map(Int64.init))
         string(#""vendorCode":"#, m.vendorCode)
-        key(#""mapped":"#)
-        out.append(contentsOf: m.isMapped ? Self.trueBytes : Self.falseBytes)
+        bool(#""mapped":"#, m.isMapped)
     }
 
-    static let null: [UInt8] = Array("null".utf8)
-    static let trueBytes: [UInt8] = Array("true".utf8)
-    static let falseBytes: [UInt8] = Array("false".utf8)
-
-    static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
-        if value < 0 { out.append(UInt8(ascii: "-")) }
-        var m = value.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buf in
-            repeat {
-                buf[count] = UInt8(48 + m % 10)
-                m /= 10
-                count += 1
-            } while m > 0
-            for i in stride(from: count - 1, through: 0, by: -1) { out.append(buf[i]) }
+    static func appendInteger(_ value: Int64, to out: inout JSONBytes) {
+        out.write(upTo: 20) { text in
+            var m = value.magnitude
+            var count = 0
+            var probe = m
+            repeat { count += 1; probe /= 10 } while probe > 0
+            var i = 0
+            if value < 0 { text[0] = UInt8(ascii: "-"); i = 1 }
+            var k = i + count
+            repeat { k -= 1; text[k] = UInt8(48 + m % 10); m /= 10 } while m > 0
+            return i + count
         }
     }
 
-    static func appendString(_ s: String, to out: inout [UInt8]) {
+    /// Bytes that cannot appear raw inside a JSON string: controls, `"` and `\`.
+    private static let needsEscape: [Bool] = (0..<256).map { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
+
+    static func appendString(_ s: String, to out: inout JSONBytes) {
         // Fast path: most strings need no escaping and are copied in one go, quotes included.
         let copied = s.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
-            else { return false }
-            out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: bytes)
-            out.append(UInt8(ascii: "\""))
+            let clean = needsEscape.withUnsafeBufferPointer { table in
+                !bytes.contains(where: { table[Int($0)] })
+            }
+            guard clean else { return false }
+            out.reserve(bytes.count + 2)
+            out.put(UInt8(ascii: "\""))
+            if let b = bytes.baseAddress { out.put(b, count: bytes.count) }
+            out.put(UInt8(ascii: "\""))
             return true
         } ?? false
         if copied { return }

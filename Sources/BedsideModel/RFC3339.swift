@@ -20,45 +20,51 @@ extension Timestamp {
     /// UTC, ending in `+hh:mm`/`-hh:mm` (`Z` when the offset is `nil`). The instant is unchanged:
     /// `2026-03-29T03:30:00+02:00` and `2026-03-29T01:30:00Z` are the same moment.
     public func appendRFC3339(to out: inout [UInt8], utcOffsetSeconds offset: Int32?) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { text in
+            let n = formatRFC3339(into: text.baseAddress!, utcOffsetSeconds: offset)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[..<n]))
+        }
+    }
+
+    /// Writes the RFC 3339 text (at most 48 bytes) to `text`; returns its length.
+    func formatRFC3339(into text: UnsafeMutablePointer<UInt8>, utcOffsetSeconds offset: Int32?) -> Int {
         let fraction = nanosecondsSinceEpoch - secondsSinceEpoch * 1_000_000_000
         let seconds = secondsSinceEpoch + Int64(offset ?? 0)
         let (days, secondOfDay) = seconds.quotientAndRemainder(dividingBy: 86_400)
         let dayNumber = secondOfDay < 0 ? days - 1 : days
         let sod = secondOfDay < 0 ? secondOfDay + 86_400 : secondOfDay
         let (year, month, day) = Self.civil(fromDays: dayNumber)
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { text in
-            var i = 0
-            func digits(_ value: Int64, _ width: Int) {
-                var v = value
-                for k in stride(from: width - 1, through: 0, by: -1) {
-                    text[i + k] = UInt8(48 + v % 10)
-                    v /= 10
-                }
-                i += width
+        var i = 0
+        func digits(_ value: Int64, _ width: Int) {
+            var v = value
+            for k in stride(from: width - 1, through: 0, by: -1) {
+                text[i + k] = UInt8(48 + v % 10)
+                v /= 10
             }
-            func char(_ c: Unicode.Scalar) { text[i] = UInt8(ascii: c); i += 1 }
-            digits(year, 4); char("-"); digits(month, 2); char("-"); digits(day, 2)
-            char("T"); digits(sod / 3600, 2); char(":"); digits((sod % 3600) / 60, 2); char(":"); digits(sod % 60, 2)
-            if fraction != 0 {
-                char(".")
-                if fraction % 1_000_000 == 0 {
-                    digits(fraction / 1_000_000, 3)
-                } else if fraction % 1_000 == 0 {
-                    digits(fraction / 1_000, 6)
-                } else {
-                    digits(fraction, 9)
-                }
-            }
-            if let offset {
-                // RFC 3339 offsets have minute resolution; a device zone never has seconds here.
-                let magnitude = Int64(offset.magnitude) / 60
-                char(offset < 0 ? "-" : "+")
-                digits(magnitude / 60, 2); char(":"); digits(magnitude % 60, 2)
-            } else {
-                char("Z")
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[..<i]))
+            i += width
         }
+        func char(_ c: Unicode.Scalar) { text[i] = UInt8(ascii: c); i += 1 }
+        digits(year, 4); char("-"); digits(month, 2); char("-"); digits(day, 2)
+        char("T"); digits(sod / 3600, 2); char(":"); digits((sod % 3600) / 60, 2); char(":"); digits(sod % 60, 2)
+        if fraction != 0 {
+            char(".")
+            if fraction % 1_000_000 == 0 {
+                digits(fraction / 1_000_000, 3)
+            } else if fraction % 1_000 == 0 {
+                digits(fraction / 1_000, 6)
+            } else {
+                digits(fraction, 9)
+            }
+        }
+        if let offset {
+            // RFC 3339 offsets have minute resolution; a device zone never has seconds here.
+            let magnitude = Int64(offset.magnitude) / 60
+            char(offset < 0 ? "-" : "+")
+            digits(magnitude / 60, 2); char(":"); digits(magnitude % 60, 2)
+        } else {
+            char("Z")
+        }
+        return i
     }
 
     /// Parses `YYYY-MM-DDThh:mm:ss[.fraction](Z|±hh:mm)`.

@@ -138,7 +138,7 @@ public final class BlockingFileWriter: @unchecked Sendable {
 
             // Whatever queued up while the last write ran goes out in one system call.
             let written = batch.reduce(0) { $0 + $1.count }
-            let failure = batch.count == 1 ? writeFully(batch[0]) : writeFully(Array(batch.joined()))
+            let failure = batch.count == 1 ? writeFully(batch[0]) : writeFully(Self.concatenated(batch, count: written))
 
             pthread_mutex_lock(mutex)
             queuedBytes -= written
@@ -153,6 +153,14 @@ public final class BlockingFileWriter: @unchecked Sendable {
             pthread_mutex_unlock(mutex)
             resume.forEach { $0.resume() }
         }
+    }
+
+    /// The chunks in one buffer, copied chunk by chunk (`Array(batch.joined())` goes byte by byte).
+    private static func concatenated(_ batch: [[UInt8]], count: Int) -> [UInt8] {
+        var all = [UInt8]()
+        all.reserveCapacity(count)
+        for chunk in batch { all.append(contentsOf: chunk) }
+        return all
     }
 
     private func writeFully(_ chunk: [UInt8]) -> WriteError? {

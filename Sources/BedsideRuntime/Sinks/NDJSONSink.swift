@@ -24,7 +24,7 @@ public struct NDJSONSink: Sendable {
     /// Writes every record of `subscription` until it ends; then waits until all lines are out.
     /// Throws ``BlockingFileWriter/WriteError`` when the output fails (e.g. its reader closed it).
     public func run(_ subscription: FeedSubscription) async throws -> Statistics {
-        let json = FeedJSONWriter()
+        let json = FeedLineEncoder()
         var stats = Statistics()
         var line = [UInt8]()
         line.reserveCapacity(512)

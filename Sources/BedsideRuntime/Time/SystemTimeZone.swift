@@ -1,4 +1,5 @@
 import BedsideModel
+import BedsidePlatform
 import Foundation
 
 /// A device's time zone from the system's IANA zone database (`Europe/Berlin`), daylight-saving
@@ -6,6 +7,16 @@ import Foundation
 /// wall-clock readings resolve to the right instant with the offset that was in force.
 public struct SystemTimeZone: DeviceTimeZone, Hashable {
     private let zone: TimeZone
+    /// The offset last looked up and the instants it holds for: resolving one device reading asks
+    /// for up to six offsets, each a zone database query, and consecutive readings ask alike.
+    private let lastSpan = Locked<OffsetSpan?>(nil)
+
+    private struct OffsetSpan {
+        /// Whole seconds since the epoch, `from` included, `until` (the zone's next transition) not.
+        var from: Int64
+        var until: Int64
+        var offset: Int32
+    }
 
     /// The zone named `identifier` (an IANA name such as `Europe/Berlin` or `America/New_York`).
     ///
@@ -27,9 +38,20 @@ public struct SystemTimeZone: DeviceTimeZone, Hashable {
 
     public func utcOffset(at instant: Timestamp) -> Int32 {
         // Foundation's zone rules are per second; sub-second instants share their second's offset.
-        let date = Date(timeIntervalSince1970: TimeInterval(instant.secondsSinceEpoch))
-        return Int32(zone.secondsFromGMT(for: date))
+        let seconds = instant.secondsSinceEpoch
+        if let span = lastSpan.withLock({ $0 }), seconds >= span.from, seconds < span.until { return span.offset }
+        let date = Date(timeIntervalSince1970: TimeInterval(seconds))
+        let offset = Int32(zone.secondsFromGMT(for: date))
+        // Until the zone's next transition every instant has this offset.
+        let until = zone.nextDaylightSavingTimeTransition(after: date)
+            .map { Int64($0.timeIntervalSince1970.rounded(.down)) } ?? Int64.max
+        if until > seconds { lastSpan.withLock { $0 = OffsetSpan(from: seconds, until: until, offset: offset) } }
+        return offset
     }
+
+    public static func == (lhs: SystemTimeZone, rhs: SystemTimeZone) -> Bool { lhs.zone == rhs.zone }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(zone) }
 }
 
 /// A device time zone that cannot be used.

@@ -91,6 +91,9 @@ public struct IntelliVueFrameDecoder: Sendable {
         let end = bytes.count
         var st = state, len = length, crc = self.crc, stray = strayCount
         var result: Event?
+        // The CRC table is read through a pointer taken once per call: reaching a global `let`
+        // per byte costs a lazy-initialisation check and a bounds check each time.
+        IntelliVueFCS.table.withUnsafeBufferPointer { table in
         buffer.withUnsafeMutableBufferPointer { buf in
             scan: while i < end {
                 let b = bytes[i]
@@ -133,9 +136,10 @@ public struct IntelliVueFrameDecoder: Sendable {
                     }
                     buf[len] = v
                     len += 1
-                    crc = IntelliVueFCS.update(crc, v)
+                    crc = (crc >> 8) ^ table[Int(UInt8(truncatingIfNeeded: crc) ^ v)]
                 }
             }
+        }
         }
         if result == nil, stray > 0 {
             result = .dropped(.strayBytes(stray))

@@ -13,7 +13,7 @@ import BedsideRuntime
 final class ReplayFeedOutput {
     private let format: FeedFormat
     private let writer = BlockingFileWriter(fd: 1, limit: 4 << 20)
-    private let json = FeedJSONWriter()
+    private let json = FeedLineEncoder()
     private var identity: DeviceIdentity
     private var seq: UInt64 = 0
     private var batch: [UInt8] = []
@@ -44,14 +44,14 @@ final class ReplayFeedOutput {
 
     func emit(_ observation: Observation) {
         seq += 1
-        let record = FeedRecord(seq: seq, bridgeId: bridgeId, device: identity, observation: observation, replayed: true)
         lastHostTime = observation.hostTime
         switch format {
         case .ndjson:
-            json.append(record, to: &batch)
+            json.append(seq: seq, bridgeId: bridgeId, device: identity, observation: observation, replayed: true,
+                        to: &batch)
             batch.append(UInt8(ascii: "\n"))
         case .table:
-            table.apply(record)
+            table.apply(FeedRecord(seq: seq, bridgeId: bridgeId, device: identity, observation: observation, replayed: true))
         }
     }
 

@@ -30,13 +30,11 @@ public struct ReplayBench {
         let driverType = try DriverCatalog.registry.driverType(named: driver)
         var decode: [Double] = []
         var encode: [Double] = []
-        var observations = 0
-        var span: Double?
+        // One untimed pass counts the records and measures the device-clock span (reading every
+        // record's time is not part of decoding), and warms the caches.
+        let (_, observations, span) = replay(driverType, encodeJSON: false, measureSpan: true)
         for _ in 0..<repetitions {
-            let (seconds, count, s) = replay(driverType, encodeJSON: false)
-            decode.append(seconds)
-            observations = count
-            span = s
+            decode.append(replay(driverType, encodeJSON: false).0)
         }
         for _ in 0..<repetitions {
             encode.append(replay(driverType, encodeJSON: true).0)
@@ -44,14 +42,15 @@ public struct ReplayBench {
         return Result(decodeSeconds: decode, encodeSeconds: encode, observations: observations, captureSeconds: span)
     }
 
-    private func replay(_ type: any DeviceDriver.Type, encodeJSON: Bool) -> (Double, Int, Double?) {
-        replayOpened(type.supervised(configuration: DriverConfiguration(transmitEnabled: false)), encodeJSON: encodeJSON)
+    private func replay(_ type: any DeviceDriver.Type, encodeJSON: Bool, measureSpan: Bool = false) -> (Double, Int, Double?) {
+        replayOpened(type.supervised(configuration: DriverConfiguration(transmitEnabled: false)), encodeJSON: encodeJSON,
+                     measureSpan: measureSpan)
     }
 
-    private func replayOpened<D: DeviceDriver>(_ initial: D, encodeJSON: Bool) -> (Double, Int, Double?) {
+    private func replayOpened<D: DeviceDriver>(_ initial: D, encodeJSON: Bool, measureSpan: Bool) -> (Double, Int, Double?) {
         var driver = initial
         var output = DriverOutput()
-        let writer = FeedJSONWriter()
+        let encoder = FeedLineEncoder()
         let identity = DeviceIdentity(driver: D.descriptor.name, vendor: D.descriptor.vendor, port: "bench")
         var line = [UInt8]()
         line.reserveCapacity(1024)
@@ -65,15 +64,15 @@ public struct ReplayBench {
             chunk.bytes.withUnsafeBytes { driver.receive($0, now: chunk.time, into: &output) }
             do {
                 count += output.observations.count
-                for o in output.observations {
-                    if let t = o.deviceTime?.instant {
-                    if first.map({ t < $0 }) ?? true { first = t }
-                    if last.map({ t > $0 }) ?? true { last = t }
+                for i in output.observations.indices {
+                    if measureSpan, let t = output.observations[i].deviceTime?.instant {
+                        if first.map({ t < $0 }) ?? true { first = t }
+                        if last.map({ t > $0 }) ?? true { last = t }
                     }
                     if encodeJSON {
                         seq += 1
                         line.removeAll(keepingCapacity: true)
-                        writer.append(FeedRecord(seq: seq, device: identity, observation: o), to: &line)
+                        encoder.append(seq: seq, device: identity, observation: output.observations[i], to: &line)
                     }
                 }
                 output.reset()
