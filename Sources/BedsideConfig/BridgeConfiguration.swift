@@ -58,6 +58,8 @@ public struct PortBinding: Hashable, Sendable {
     public var listenOnly: Bool = false
     /// A capture file recording every session of this port (rotated to a free name when it exists).
     public var capture: String?
+    /// The device is one of the bridge's simulators (`bedside simulate`): every record says so.
+    public var simulated: Bool = false
 
     public init(line: Int, match: PortMatch, driver: String, location: String) {
         self.line = line

@@ -7,7 +7,7 @@ import Yams
 enum PortBindingReader {
     static let matchKeys = ["serial", "path", "by-id", "device"]
     static let keys = matchKeys + ["interface", "driver", "location", "options", "line", "time-zone", "interval",
-                                   "waveforms", "listen-only", "capture"]
+                                   "waveforms", "listen-only", "capture", "simulated"]
     static let lineKeys = ["baud", "data-bits", "parity", "stop-bits", "flow"]
     static let example = "- { serial: A50285BI, driver: ge-datex, location: chair-1 }"
 
@@ -114,6 +114,7 @@ enum PortBindingReader {
             case "waveforms": binding.waveforms = reader.flag(p.value, key: p.key) ?? true
             case "listen-only": binding.listenOnly = reader.flag(p.value, key: p.key) ?? false
             case "capture": binding.capture = reader.text(p.value, key: p.key)
+            case "simulated": binding.simulated = reader.flag(p.value, key: p.key) ?? false
             default: break
             }
         }

@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+/// `bedside run --config` with several bindings at once: simulators on pseudo-terminals, bound by
+/// device path (udev does not list ptys), each port in its own pipeline, stopped by a signal.
+@Suite("bedside run --config", .serialized)
+struct ServiceCommandTests {
+    static func write(_ text: String) throws -> String {
+        let path = CaptureCommandTests.temporaryPath("bedside.yaml")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test("two devices run side by side; Ctrl-C sends each its stop request and exits 0",
+          .enabled(if: BedsideTool.available, "build the bedside product first"))
+    func manyPorts() throws {
+        let (ge, geTTY) = try CaptureCommandTests.startSimulator("ge-datex")
+        defer { ge.interrupt(); ge.waitUntilExit() }
+        let (philips, philipsTTY) = try CaptureCommandTests.startSimulator("intellivue")
+        defer { philips.interrupt(); philips.waitUntilExit() }
+        let config = try Self.write("""
+            ports:
+              - device: \(geTTY)
+                driver: ge-datex
+                location: chair-1
+                simulated: true
+              - device: \(philipsTTY)
+                driver: intellivue
+                location: chair-2
+                simulated: true
+            """)
+        defer { try? FileManager.default.removeItem(atPath: config) }
+
+        let result = try BedsideTool.run(["run", "--config", config, "--format", "ndjson"], interruptAfter: 6)
+        #expect(result.status == 0, "\(result.stderr)")
+        let records = try CommandLineTests.parseFeed(result.lines)
+        for (location, port, stopDetail) in [("chair-1", geTTY, "stop requests sent"), ("chair-2", philipsTTY, "release request sent to the monitor")] {
+            let mine = records.filter { ($0["device"] as? [String: Any])?["location"] as? String == location }
+            let events = mine.filter { $0["kind"] as? String == "link" }.map { $0["event"] as? String ?? "" }
+            #expect(events.first == "opened", "\(location): \(events)")
+            #expect(events.contains("connected"), "\(location): \(events)")
+            #expect(events.suffix(2) == ["stopped", "closed"], "\(location): \(events)")
+            #expect(mine.contains { $0["kind"] as? String == "link" && $0["detail"] as? String == stopDetail })
+            #expect(mine.allSatisfy { ($0["device"] as? [String: Any])?["port"] as? String == port })
+            #expect(mine.allSatisfy { $0["simulated"] as? Bool == true }, "a simulator binding marks every record")
+            #expect(mine.contains { $0["kind"] as? String == "numeric" && $0["value"] is NSNumber })
+        }
+    }
+
+    @Test("a configuration with problems is refused before anything opens, every problem named by line",
+          .enabled(if: BedsideTool.available, "build the bedside product first"))
+    func refusedConfiguration() throws {
+        let config = try Self.write("""
+            ports:
+              - device: /dev/null
+                driver: nosuch
+                location: chair-1
+            hl7:
+              - host: 127.0.0.1
+            """)
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        let result = try BedsideTool.run(["run", "--config", config])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("\(config):3: there is no driver named 'nosuch'"))
+        #expect(result.stderr.contains("\(config):5: unknown section 'hl7'"))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test("--config with --port is refused as a usage error; run --port --driver still works without it",
+          .enabled(if: BedsideTool.available, "build the bedside product first"))
+    func usage() throws {
+        let both = try BedsideTool.run(["run", "--config", "x.yaml", "--port", "/dev/null", "--driver", "ge-datex"])
+        #expect(both.status == 64)
+        #expect(both.stderr.contains("--port, --driver belong to a single port"))
+        let neither = try BedsideTool.run(["run"])
+        #expect(neither.status == 64)
+        #expect(neither.stderr.contains("--port"))
+    }
+}
