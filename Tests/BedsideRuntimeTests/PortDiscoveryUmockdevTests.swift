@@ -144,4 +144,21 @@ struct PortDiscoveryUmockdevTests {
         }
         #expect(byNode["/dev/pts/4242"]?["status"] as? String == "missing")
     }
+
+    @Test("udev-rule finds the port by its by-id link and prints a rule for it; an unknown port is an error",
+          .enabled(if: available, "needs the built bedside and umockdev-run (scripts/install-deps)"))
+    func udevRule() throws {
+        let run = { (args: [String]) in
+            try BedsideTool.run(["-d", Self.fixture("ftdi-ft4232h"), "--", BedsideTool.executable!.path, "udev-rule"] + args,
+                                executable: URL(fileURLWithPath: Self.umockdevRun))
+        }
+        let ok = try run(["/dev/serial/by-id/usb-FTDI_Quad_RS232-HS_FT4232A1-if01-port0", "--name", "chair-2"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.lines.last == #"SUBSYSTEM=="tty", ATTRS{idVendor}=="0403", ATTRS{idProduct}=="6011", ATTRS{serial}=="FT4232A1", ENV{ID_USB_INTERFACE_NUM}=="01", SYMLINK+="bedside/chair-2", GROUP="dialout", MODE="0660", ENV{ID_MM_DEVICE_IGNORE}="1""#)
+        let byPath = try run(["/dev/ttyUSB4", "--name", "chair-1", "--by", "path"])
+        #expect(byPath.lines.last?.hasPrefix(#"SUBSYSTEM=="tty", ENV{ID_PATH}=="pci-0000:00:14.0-usb-0:7:1.0""#) == true)
+        let missing = try run(["/dev/ttyUSB0", "--name", "chair-1"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("udev lists no serial port /dev/ttyUSB0"))
+    }
 }
