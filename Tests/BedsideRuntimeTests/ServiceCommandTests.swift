@@ -76,4 +76,28 @@ struct ServiceCommandTests {
         #expect(neither.status == 64)
         #expect(neither.stderr.contains("--port"))
     }
+
+    @Test("watch CHAIR finds the chair's binding, drives its port and shows readings and link statistics",
+          .enabled(if: BedsideTool.available, "build the bedside product first"))
+    func watchByLocation() throws {
+        let (ge, tty) = try CaptureCommandTests.startSimulator("ge-datex")
+        defer { ge.interrupt(); ge.waitUntilExit() }
+        let config = try Self.write("ports:\n  - { device: \(tty), driver: ge-datex, location: chair-4, simulated: true }\n")
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        let result = try BedsideTool.run(["watch", "chair-4", "--config", config, "--seconds", "3"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.lines.map(String.init)
+        #expect(lines.first?.hasPrefix("bedside watch chair-4") == true)
+        #expect(lines.contains { $0.hasPrefix("chair-4  ge-datex  \(tty)") && $0.contains("SIMULATED") })
+        let stats = try #require(lines.first { $0.hasPrefix("  link   ") })
+        let frames = stats.split(separator: " ").split(separator: "frames").dropFirst().first?.first.flatMap { Int($0) }
+        #expect((frames ?? 0) > 0, "\(stats)")
+        #expect(stats.contains("checksum errors 0"))
+        #expect(lines.contains { $0.contains("MDC_PULS_RATE") || $0.contains("MDC_ECG_HEART_RATE") })
+
+        let unknown = try BedsideTool.run(["watch", "chair-9", "--config", config, "--seconds", "1"])
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr.contains("locations: chair-4"))
+    }
 }
+
