@@ -99,5 +99,34 @@ struct ServiceCommandTests {
         #expect(unknown.status == 64)
         #expect(unknown.stderr.contains("locations: chair-4"))
     }
+
+    @Test("verify signs off a device: PASS per metric, exit 0, report saved; a wrong expectation is FAIL with exit 1",
+          .enabled(if: BedsideTool.available, "build the bedside product first"))
+    func verify() throws {
+        let (ge, tty) = try CaptureCommandTests.startSimulator("ge-datex")
+        defer { ge.interrupt(); ge.waitUntilExit() }
+        // The GE simulator's patient: HR 71, SpO2 about 96.9 %, respiration 14.
+        let good = try Self.write("seconds: 6\nexpect:\n  - { metric: MDC_ECG_HEART_RATE, value: 71, tolerance: 2, unit: /min }\n"
+                                  + "  - { metric: MDC_PULS_OXIM_SAT_O2, value: 97, tolerance: 1 }\n")
+        let bad = try Self.write("seconds: 6\nexpect:\n  - { metric: MDC_ECG_HEART_RATE, value: 71, tolerance: 2 }\n"
+                                 + "  - { metric: MDC_TTHOR_RESP_RATE, value: 20, tolerance: 2 }\n")
+        let report = CaptureCommandTests.temporaryPath("report.txt")
+        defer { [good, bad, report].forEach { try? FileManager.default.removeItem(atPath: $0) } }
+
+        let pass = try BedsideTool.run(["verify", tty, "--driver", "ge-datex", "--expect", good, "--report", report])
+        #expect(pass.status == 0, "\(pass.stdout)\n\(pass.stderr)")
+        #expect(pass.lines.contains { $0.hasPrefix("PASS  MDC_ECG_HEART_RATE") && $0.contains(" got 7") })
+        #expect(pass.lines.contains { $0.hasPrefix("PASS  MDC_PULS_OXIM_SAT_O2") })
+        #expect(pass.lines.last == "result: PASS (2 of 2 metrics)")
+        #expect(try String(contentsOfFile: report, encoding: .utf8) == pass.stdout)
+
+        let fail = try BedsideTool.run(["verify", tty, "--driver", "ge-datex", "--expect", bad])
+        #expect(fail.status == 1)
+        #expect(fail.lines.contains { $0.hasPrefix("FAIL  MDC_TTHOR_RESP_RATE") && $0.contains("outside 18…22: 14") })
+        #expect(fail.lines.last == "result: FAIL (1 of 2 metrics failed)")
+
+        let again = try BedsideTool.run(["verify", tty, "--driver", "ge-datex", "--expect", good, "--report", report])
+        #expect(again.status == 64, "an existing report is never overwritten")
+    }
 }
 

@@ -20,6 +20,13 @@ public enum CommissioningConfiguration {
         }
     }
 
+    /// A `bedside verify` expectations file.
+    public static func loadPlan(_ path: String) throws(CommandFailure) -> VerificationPlan {
+        do { return try VerificationPlan.load(path: path) } catch {
+            throw CommandFailure(error.description, exitStatus: .usage)
+        }
+    }
+
     /// The ports udev lists, as a command failure when udev cannot be used.
     public static func enumeratePorts() throws(CommandFailure) -> [SerialPortInfo] {
         do { return try SerialPortEnumerator.enumerate() } catch { throw CommandFailure(error.description) }
