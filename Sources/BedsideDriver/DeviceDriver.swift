@@ -124,10 +124,13 @@ public struct DriverDescriptor: Sendable {
     /// What each metric can physically be reported as by the device; a `valid` value outside is
     /// turned `invalid` ("outside the device's range") with its number kept.
     public var deviceRanges: DeviceRanges
+    /// How `bedside probe` recognizes the device: passive listening or a read-only request
+    /// (``DriverDetection``); by default the probe skips the driver.
+    public var detection: DriverDetection
 
     public init(name: String, vendor: String, summary: String, defaultSerialSettings: SerialSettings,
                 options: [DriverOptionSpec] = [], nominalUpdatePeriodNanoseconds: Int64 = 5_000_000_000,
-                deviceRanges: DeviceRanges = DeviceRanges()) {
+                deviceRanges: DeviceRanges = DeviceRanges(), detection: DriverDetection = .notDeclared) {
         self.name = name
         self.vendor = vendor
         self.summary = summary
@@ -135,6 +138,7 @@ public struct DriverDescriptor: Sendable {
         self.options = options
         self.nominalUpdatePeriodNanoseconds = nominalUpdatePeriodNanoseconds
         self.deviceRanges = deviceRanges
+        self.detection = detection
     }
 }
 

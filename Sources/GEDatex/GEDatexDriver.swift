@@ -39,8 +39,18 @@ public struct GEDatexDriver: DeviceDriver {
         options: [wavesOption, classesOption, alarmsOption],
         // Displayed values come every requested interval (default 5 s).
         nominalUpdatePeriodNanoseconds: Int64(defaultIntervalSeconds) * 1_000_000_000,
-        deviceRanges: GEDatexTables.shared.deviceRanges
+        deviceRanges: GEDatexTables.shared.deviceRanges,
+        detection: detection
     )
+
+    /// The monitor is silent until asked, so the probe asks once: displayed values, basic class,
+    /// transmission interval −1 (a single transmission, not a subscription), at DRI level 0, which
+    /// monitors answer at their own level. A data request changes no setting of the monitor.
+    public static let detection = DriverDetection(
+        approach: .request(GEDatexFrameEncoder.frame(record: GEDatexRequest.displayedValues(
+            intervalSeconds: -1, classes: .basic, driLevel: 0))),
+        summary: "one displayed-values request (single transmission)",
+        answerWithinNanoseconds: 3_000_000_000)
 
     /// Default update interval when the configuration does not choose one.
     public static let defaultIntervalSeconds = 5

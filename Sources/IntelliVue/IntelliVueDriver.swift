@@ -21,7 +21,21 @@ public struct IntelliVueDriver: DeviceDriver {
         defaultSerialSettings: SerialSettings(baudRate: 115_200),
         options: [demographicsOption],
         nominalUpdatePeriodNanoseconds: 1_000_000_000,
-        deviceRanges: IntelliVueRanges.embedded)
+        deviceRanges: IntelliVueRanges.embedded,
+        detection: detection)
+
+    /// The probe proposes an association (the AARQ with numerics-only poll profile); a monitor
+    /// that accepts answers with an AARE, and the probe then releases the association at once so
+    /// the monitor is free for the bridge. Association changes no monitor setting.
+    public static let detection: DriverDetection = {
+        var request: [UInt8] = [], release: [UInt8] = []
+        let profile = IntelliVuePollProfile(extensionOptions: Nomenclature.PollExtension.realtimeNumerics
+                                            | Nomenclature.PollExtension.enumerations)
+        IntelliVueFrameEncoder.encode(AssociationMessages.associationRequest(profile), into: &request)
+        IntelliVueFrameEncoder.encode(AssociationMessages.releaseRequest, into: &release)
+        return DriverDetection(approach: .request(request), summary: "an association request, released after the answer",
+                               answerWithinNanoseconds: 3_000_000_000, farewell: release)
+    }()
 
     /// `demographics=on` polls patient demographics and emits only the body measurements (height,
     /// weight, age, BSA). Off by default: demographics the monitor sends are then skipped undecoded

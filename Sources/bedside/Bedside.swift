@@ -12,6 +12,7 @@ struct Bedside: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, RunCommand.self, CaptureCommand.self, ReplayCommand.self, PlayCommand.self, ExportUmockdevCommand.self,
             SimulateCommand.self, DriversCommand.self, BenchCommand.self, SoakCommand.self,
+            PortsCommand.self, ProbeCommand.self, WatchCommand.self, VerifyCommand.self, UdevRuleCommand.self,
         ]
     )
 }

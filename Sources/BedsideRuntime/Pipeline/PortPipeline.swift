@@ -82,6 +82,12 @@ public final class PortPipeline: Sendable {
         eventSink.yield(.stop)
     }
 
+    /// Ends the session as a hang-up does (`disconnected`, then `closed`; every value stale): for
+    /// when the port is known to be gone before a read says so (udev reported the adapter removed).
+    public func hangUp() {
+        eventSink.yield(.inboundEnded(nil))
+    }
+
     /// Runs the session on `channel` until it ends; closes the channel before returning.
     /// Call once per pipeline.
     public func run(on channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async throws -> Summary {

@@ -11,16 +11,46 @@ struct RunCommand: AsyncParsableCommand {
             start, the port is tried again every 2 s. On a stop signal the driver sends its stop
             request and the capture, if any, is completed before exit; a capture that could not be
             completed (disk full) ends with exit status 3.
+
+            With --config FILE instead of --port and --driver, runs every port the configuration
+            binds, each in its own pipeline, as a service: ports are found through udev, sessions
+            start when a bound adapter is plugged in and end when it is unplugged
+            (docs/configuration.md).
             """)
 
     @OptionGroup var global: GlobalOptions
+    @Option(help: "Run every binding of this configuration file (docs/configuration.md) instead of one --port.")
+    var config: String?
     @OptionGroup var port: LivePortOptions
     @Option(help: "Also record the session to this capture file (.bbcap).")
     var capture: String?
 
+    func validate() throws {
+        if config != nil {
+            let conflicting = [port.port.map { _ in "--port" }, port.driverOptions.driver.map { _ in "--driver" },
+                               capture.map { _ in "--capture" }].compactMap { $0 }
+            if !conflicting.isEmpty {
+                throw ValidationError("--config runs every binding of the file; \(conflicting.joined(separator: ", ")) "
+                                      + "belong to a single port: put them in the file's binding instead")
+            }
+        } else {
+            try port.requirePortAndDriver()
+        }
+    }
+
     func run() async throws {
         global.bootstrap()
-        try await reportingErrors { try await port.run(capture: capture) }
+        try await reportingErrors {
+            if let config {
+                guard let configuration = try CommissioningConfiguration.load(config) else { return }
+                try await BridgeServiceRun(
+                    configuration: configuration,
+                    format: port.format ?? (Console.stdoutIsTerminal ? .table : .ndjson), seconds: port.seconds
+                ).run()
+            } else {
+                try await port.run(capture: capture)
+            }
+        }
     }
 }
 
@@ -38,6 +68,8 @@ struct CaptureCommand: AsyncParsableCommand {
     @Option(name: [.short, .long], help: "The capture file to write (.bbcap).")
     var output: String
 
+    func validate() throws { try port.requirePortAndDriver() }
+
     func run() async throws {
         global.bootstrap()
         try await reportingErrors { try await port.run(capture: output) }
@@ -47,7 +79,7 @@ struct CaptureCommand: AsyncParsableCommand {
 /// What `run` and `capture` share: a port, a driver, line settings, output.
 struct LivePortOptions: ParsableArguments {
     @Option(help: "The serial port, e.g. /dev/ttyUSB0 or /dev/serial/by-id/….")
-    var port: String
+    var port: String?
     @OptionGroup var driverOptions: DriverOptions
     @OptionGroup var line: SerialLineOptions
     @Option(help: "Output format: ndjson or table (default: table on a terminal, ndjson otherwise).")
@@ -73,7 +105,14 @@ struct LivePortOptions: ParsableArguments {
         try validating { try OptionCheck.runSeconds(seconds) }
     }
 
+    /// `--port` and `--driver` are required unless a command takes its ports from elsewhere (`run --config`).
+    func requirePortAndDriver() throws {
+        if port == nil { throw ValidationError("Missing expected argument '--port <port>' (or run --config FILE)") }
+        if driverOptions.driver == nil { throw ValidationError("Missing expected argument '--driver <driver>'") }
+    }
+
     func run(capture: String?) async throws {
+        guard let port else { throw ValidationError("Missing expected argument '--port <port>'") }
         let driver = try driverOptions.setup(transmitEnabled: !listenOnly)
         let session = LiveSession(
             port: port, driver: driver, settings: try line.settings(defaults: driver.descriptor.defaultSerialSettings),

@@ -26,14 +26,15 @@ struct SerialLineOptions: ParsableArguments {
 /// Driver options shared by the commands that decode a live port.
 struct DriverOptions: ParsableArguments {
     @Option(name: .long, help: "Driver registry name (see `bedside drivers`), e.g. ge-datex or intellivue.")
-    var driver: String
+    var driver: String?
 
     @OptionGroup var tuning: DriverTuningOptions
 
     /// The driver with its configuration, options checked against what it declares.
     func setup(transmitEnabled: Bool = true) throws -> DriverSetup {
         // A live device's clock is read in the host's zone unless told otherwise.
-        try DriverSetup(name: driver, configuration: tuning.tuning.configuration(
+        guard let driver else { throw ValidationError("Missing expected argument '--driver <driver>'") }
+        return try DriverSetup(name: driver, configuration: tuning.tuning.configuration(
             transmitEnabled: transmitEnabled, defaultTimeZone: SystemTimeZone.current))
     }
 }
