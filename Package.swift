@@ -39,6 +39,7 @@ let package = Package(
             dependencies: ["BedsideModel", "BedsideDriver"],
             plugins: ["ProtocolTablesPlugin"]
         ),
+        .target(name: "MasimoASCII", dependencies: ["BedsideModel", "BedsideDriver", "BedsideScenario"], plugins: ["ProtocolTablesPlugin"]),
 
         // Capture files, importers/exporters and the offline replay harness (no I/O framework).
         .target(name: "BedsideCapture", dependencies: ["BedsideModel", "BedsideDriver", "BedsidePlatform"]),
@@ -57,6 +58,7 @@ let package = Package(
             name: "BedsideRuntime",
             dependencies: [
                 "BedsideModel", "BedsideDriver", "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue",
+                "MasimoASCII",
                 "BedsidePlatform",
                 // The soak benchmark runs devices on in-memory links with seeded faults.
                 "BedsideDriverTesting",
@@ -94,6 +96,7 @@ let package = Package(
         .testTarget(name: "BedsideScenarioTests", dependencies: ["BedsideScenario"]),
         .testTarget(name: "GEDatexTests", dependencies: ["GEDatex", "BedsideDriver", "BedsideModel", "BedsideCapture", "BedsideTestSupport", "BedsideDriverTesting"]),
         .testTarget(name: "IntelliVueTests", dependencies: ["IntelliVue", "BedsideDriver", "BedsideModel", "BedsideCapture", "BedsideTestSupport", "BedsideDriverTesting"]),
+        .testTarget(name: "MasimoASCIITests", dependencies: ["MasimoASCII", "BedsideDriver", "BedsideModel", "BedsideDriverTesting", "BedsideCapture"]),
         .testTarget(name: "BedsideCaptureTests", dependencies: ["BedsideCapture", "BedsideModel", "BedsideDriver", "BedsideTestSupport"]),
         .testTarget(name: "BedsideSerialTests", dependencies: ["BedsideSerial", "BedsideTestSupport", "BedsidePlatform"]),
         .testTarget(name: "BedsideRuntimeTests", dependencies: ["BedsideRuntime", "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue", "BedsideDriverTesting", "BedsidePlatform"]),

@@ -1,6 +1,7 @@
 import BedsideDriver
 import GEDatex
 import IntelliVue
+import MasimoASCII
 
 /// Every driver and simulator this build of the bridge knows, by registry name.
 ///
@@ -21,6 +22,7 @@ public enum DriverCatalog {
     public static let entries: [Entry] = [
         .driver(GEDatexDriver.self, simulator: GEDatexSimulator.self),
         .driver(IntelliVueDriver.self, simulator: IntelliVueSimulator.self),
+        .driver(MasimoASCIIDriver.self, simulator: MasimoASCIISimulator.self),
     ]
 
     /// The registry the command line and configuration resolve names against.
