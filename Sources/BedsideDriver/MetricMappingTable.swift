@@ -67,9 +67,11 @@ public struct MetricMappingTable: Sendable {
             ordinals[slot] = ordinal + 1
             var range: DeviceRanges.Range?
             if let text = row["range"] {
-                let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-                guard parts.count == 3, parts[1].isEmpty, let lo = DecimalValue(text: parts[0]),
-                      let hi = DecimalValue(text: parts[2]) else { throw fail(row.line, "range '\(text)' is not lo..hi") }
+                let chars = Array(text)
+                let dots = chars.indices.dropLast().first { chars[$0] == "." && chars[$0 + 1] == "." }
+                guard let dots, let lo = DecimalValue(text: String(chars[..<dots])),
+                      let hi = DecimalValue(text: String(chars[(dots + 2)...])), !(hi < lo)
+                else { throw fail(row.line, "range '\(text)' is not lo..hi") }
                 range = DeviceRanges.Range(lo, hi)
             }
             let mapping = Mapping(

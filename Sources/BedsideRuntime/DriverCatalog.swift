@@ -1,5 +1,6 @@
 import BedsideDriver
 import GEDatex
+import GEDinamap
 import IntelliVue
 import MasimoASCII
 
@@ -22,6 +23,7 @@ public enum DriverCatalog {
     public static let entries: [Entry] = [
         .driver(GEDatexDriver.self, simulator: GEDatexSimulator.self),
         .driver(IntelliVueDriver.self, simulator: IntelliVueSimulator.self),
+        .driver(GEDinamapDriver.self, simulator: GEDinamapSimulator.self),
         .driver(MasimoASCIIDriver.self, simulator: MasimoASCIISimulator.self),
     ]
 
