@@ -37,6 +37,13 @@ public struct StreamLinkWatch: Sendable {
         started = now
     }
 
+    /// Waits afresh for a first frame from `now` (after the driver asked the device again).
+    public mutating func restartWaiting(now: Timestamp) {
+        guard state != .stopped else { return }
+        state = .waiting
+        started = now
+    }
+
     /// When the watch next needs ``tick(now:into:)``.
     public var nextDeadline: Timestamp? {
         switch state {

@@ -3,6 +3,7 @@ import GEDatex
 import GEDinamap
 import IntelliVue
 import MasimoASCII
+import Nonin
 
 /// Every driver and simulator this build of the bridge knows, by registry name.
 ///
@@ -25,6 +26,7 @@ public enum DriverCatalog {
         .driver(IntelliVueDriver.self, simulator: IntelliVueSimulator.self),
         .driver(GEDinamapDriver.self, simulator: GEDinamapSimulator.self),
         .driver(MasimoASCIIDriver.self, simulator: MasimoASCIISimulator.self),
+        .driver(NoninDriver.self, simulator: NoninSimulator.self),
     ]
 
     /// The registry the command line and configuration resolve names against.
