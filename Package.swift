@@ -43,6 +43,9 @@ let package = Package(
         .target(name: "Nonin", dependencies: ["BedsideModel", "BedsideDriver", "BedsideScenario"], plugins: ["ProtocolTablesPlugin"]),
         .target(name: "MasimoASCII", dependencies: ["BedsideModel", "BedsideDriver", "BedsideScenario"], plugins: ["ProtocolTablesPlugin"]),
 
+        // Tells which protocol an unknown byte stream carries (replay without --driver; probe).
+        .target(name: "BedsideSniffer", dependencies: ["BedsideModel", "BedsideDriver", "GEDatex", "IntelliVue", "GEDinamap", "MasimoASCII", "Nonin"]),
+
         // Capture files, importers/exporters and the offline replay harness (no I/O framework).
         .target(name: "BedsideCapture", dependencies: ["BedsideModel", "BedsideDriver", "BedsidePlatform"]),
         // Real termios serial ports and pseudo-terminals, integrated with SwiftNIO.
@@ -60,7 +63,7 @@ let package = Package(
             name: "BedsideRuntime",
             dependencies: [
                 "BedsideModel", "BedsideDriver", "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue",
-                "GEDinamap", "MasimoASCII", "Nonin",
+                "GEDinamap", "MasimoASCII", "Nonin", "BedsideSniffer",
                 "BedsidePlatform",
                 // The soak benchmark runs devices on in-memory links with seeded faults.
                 "BedsideDriverTesting",
@@ -75,6 +78,7 @@ let package = Package(
             dependencies: [
                 "BedsidePlatform",
                 "BedsideRuntime",
+                "BedsideSniffer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -100,6 +104,7 @@ let package = Package(
         .testTarget(name: "IntelliVueTests", dependencies: ["IntelliVue", "BedsideDriver", "BedsideModel", "BedsideCapture", "BedsideTestSupport", "BedsideDriverTesting"]),
         .testTarget(name: "GEDinamapTests", dependencies: ["GEDinamap", "BedsideDriver", "BedsideModel", "BedsideDriverTesting", "BedsideCapture"]),
         .testTarget(name: "NoninTests", dependencies: ["Nonin", "BedsideDriver", "BedsideModel", "BedsideDriverTesting", "BedsideCapture"]),
+        .testTarget(name: "BedsideSnifferTests", dependencies: ["BedsideSniffer", "BedsideDriver", "BedsideCapture", "BedsideDriverTesting", "GEDinamap", "MasimoASCII", "Nonin"]),
         .testTarget(name: "MasimoASCIITests", dependencies: ["MasimoASCII", "BedsideDriver", "BedsideModel", "BedsideDriverTesting", "BedsideCapture"]),
         .testTarget(name: "BedsideCaptureTests", dependencies: ["BedsideCapture", "BedsideModel", "BedsideDriver", "BedsideTestSupport"]),
         .testTarget(name: "BedsideSerialTests", dependencies: ["BedsideSerial", "BedsideTestSupport", "BedsidePlatform"]),
