@@ -41,6 +41,12 @@ let package = Package(
             dependencies: ["BedsideModel", "BedsideDriver"],
             plugins: ["ProtocolTablesPlugin"]
         ),
+        .target(name: "GEDinamap", dependencies: ["BedsideModel", "BedsideDriver", "BedsideScenario"], plugins: ["ProtocolTablesPlugin"]),
+        .target(name: "Nonin", dependencies: ["BedsideModel", "BedsideDriver", "BedsideScenario"], plugins: ["ProtocolTablesPlugin"]),
+        .target(name: "MasimoASCII", dependencies: ["BedsideModel", "BedsideDriver", "BedsideScenario"], plugins: ["ProtocolTablesPlugin"]),
+
+        // Tells which protocol an unknown byte stream carries (replay without --driver; probe).
+        .target(name: "BedsideSniffer", dependencies: ["BedsideModel", "BedsideDriver", "GEDatex", "IntelliVue", "GEDinamap", "MasimoASCII", "Nonin"]),
 
         // Capture files, importers/exporters and the offline replay harness (no I/O framework).
         .target(name: "BedsideCapture", dependencies: ["BedsideModel", "BedsideDriver", "BedsidePlatform"]),
@@ -68,6 +74,7 @@ let package = Package(
             name: "BedsideRuntime",
             dependencies: [
                 "BedsideModel", "BedsideDriver", "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue",
+                "GEDinamap", "MasimoASCII", "Nonin", "BedsideSniffer",
                 "BedsidePlatform", "BedsideDiscovery", "BedsideConfig",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 // The soak benchmark runs devices on in-memory links with seeded faults.
@@ -83,6 +90,7 @@ let package = Package(
             dependencies: [
                 "BedsidePlatform",
                 "BedsideRuntime",
+                "BedsideSniffer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -106,6 +114,10 @@ let package = Package(
         .testTarget(name: "BedsideScenarioTests", dependencies: ["BedsideScenario"]),
         .testTarget(name: "GEDatexTests", dependencies: ["GEDatex", "BedsideDriver", "BedsideModel", "BedsideCapture", "BedsideTestSupport", "BedsideDriverTesting"]),
         .testTarget(name: "IntelliVueTests", dependencies: ["IntelliVue", "BedsideDriver", "BedsideModel", "BedsideCapture", "BedsideTestSupport", "BedsideDriverTesting"]),
+        .testTarget(name: "GEDinamapTests", dependencies: ["GEDinamap", "BedsideDriver", "BedsideModel", "BedsideDriverTesting", "BedsideCapture"]),
+        .testTarget(name: "NoninTests", dependencies: ["Nonin", "BedsideDriver", "BedsideModel", "BedsideDriverTesting", "BedsideCapture"]),
+        .testTarget(name: "BedsideSnifferTests", dependencies: ["BedsideSniffer", "BedsideDriver", "BedsideCapture", "BedsideDriverTesting", "GEDinamap", "MasimoASCII", "Nonin"]),
+        .testTarget(name: "MasimoASCIITests", dependencies: ["MasimoASCII", "BedsideDriver", "BedsideModel", "BedsideDriverTesting", "BedsideCapture"]),
         .testTarget(name: "BedsideCaptureTests", dependencies: ["BedsideCapture", "BedsideModel", "BedsideDriver", "BedsideTestSupport"]),
         .testTarget(name: "BedsideSerialTests", dependencies: ["BedsideSerial", "BedsideTestSupport", "BedsidePlatform"]),
         .testTarget(name: "BedsideRuntimeTests", dependencies: ["BedsideRuntime", "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue", "BedsideDriverTesting", "BedsidePlatform"]),

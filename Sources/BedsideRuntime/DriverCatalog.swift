@@ -1,6 +1,9 @@
 import BedsideDriver
 import GEDatex
+import GEDinamap
 import IntelliVue
+import MasimoASCII
+import Nonin
 
 /// Every driver and simulator this build of the bridge knows, by registry name.
 ///
@@ -21,6 +24,9 @@ public enum DriverCatalog {
     public static let entries: [Entry] = [
         .driver(GEDatexDriver.self, simulator: GEDatexSimulator.self),
         .driver(IntelliVueDriver.self, simulator: IntelliVueSimulator.self),
+        .driver(GEDinamapDriver.self, simulator: GEDinamapSimulator.self),
+        .driver(MasimoASCIIDriver.self, simulator: MasimoASCIISimulator.self),
+        .driver(NoninDriver.self, simulator: NoninSimulator.self),
     ]
 
     /// The registry the command line and configuration resolve names against.

@@ -60,7 +60,11 @@ struct ReplayCommand: AsyncParsableCommand {
                 return t
             }
             var source = try ReplaySource.open(path: file, forceRaw: raw, driver: driver, rawStartTime: startTime)
-            let configuration = try tuning.configuration(transmitEnabled: try source.input.hasTransmitChunks())
+            var configuration = try tuning.configuration(transmitEnabled: try source.input.hasTransmitChunks())
+            if let verdict = source.sniffed {
+                Console.note("\(file): \(verdict.explanation)")
+                configuration.options.merge(source.sniffedOptions) { given, _ in given }
+            }
             if source.kind == .rawBytes, startTime == nil {
                 source = try Self.anchored(source, configuration: configuration)
             }

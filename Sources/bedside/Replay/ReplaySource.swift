@@ -2,12 +2,19 @@ import BedsideCapture
 import BedsideDriver
 import BedsideModel
 import BedsideRuntime
+import BedsideSniffer
 
 /// A recorded session opened for replay (``ReplayInput``, which streams it) with the driver type
 /// from the runtime's catalog that decodes it.
 struct ReplaySource {
     let input: ReplayInput
     let driverType: any DeviceDriver.Type
+
+    init(input: ReplayInput, driverType: any DeviceDriver.Type, sniffed: SniffVerdict? = nil) {
+        self.input = input
+        self.driverType = driverType
+        self.sniffed = sniffed
+    }
 
     /// Opens `path` (`-` is standard input).
     ///
@@ -17,11 +24,33 @@ struct ReplaySource {
     ///     capture or log that names its own (then it must agree).
     static func open(path: String, forceRaw: Bool, driver: String?, rawStartTime: Timestamp? = nil) throws -> ReplaySource {
         let registry = DriverCatalog.registry
+        var driver = driver
+        var sniffed: SniffVerdict?
+        if driver == nil, path != "-" {
+            let start = try CaptureInput(path: path).peek(ProtocolSniffer.maximumBytes)
+            if forceRaw || CaptureFormatSniffer.kind(ofPrefix: start) == .rawBytes {
+                // A raw dump does not say what sent it: recognize the protocol from its bytes.
+                let verdict = ProtocolSniffer.identify(start)
+                guard let name = verdict.driverName else {
+                    throw CommandFailure("\(path) is a raw byte dump, which does not say what sent it, and its protocol was not "
+                                         + "recognized (\(verdict.explanation)): pass --driver (see `bedside drivers`)",
+                                         exitStatus: .usage)
+                }
+                driver = name
+                sniffed = verdict
+            }
+        }
         let input = try ReplayInput.open(path: path, forceRaw: forceRaw, driver: driver, rawStartTime: rawStartTime) { name in
             try registry.driverType(named: name).descriptor.defaultSerialSettings
         }
-        return ReplaySource(input: input, driverType: try registry.driverType(named: input.driverName))
+        return ReplaySource(input: input, driverType: try registry.driverType(named: input.driverName), sniffed: sniffed)
     }
+
+    /// What the protocol sniffer recognized, when the driver was not given for a raw dump.
+    var sniffed: SniffVerdict? = nil
+
+    /// Driver options the recognized variant needs (Nonin's `format`), for options not given.
+    var sniffedOptions: [String: String] { sniffed?.recognized?.options ?? [:] }
 
     var path: String { input.path }
     var kind: CaptureFormatSniffer.Kind { input.kind }
