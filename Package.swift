@@ -39,6 +39,11 @@ let package = Package(
             dependencies: ["BedsideModel", "BedsideDriver"],
             plugins: ["ProtocolTablesPlugin"]
         ),
+        .target(
+            name: "BBraunBCC",
+            dependencies: ["BedsideModel", "BedsideDriver", "BedsideScenario"],
+            plugins: ["ProtocolTablesPlugin"]
+        ),
 
         // Capture files, importers/exporters and the offline replay harness (no I/O framework).
         .target(name: "BedsideCapture", dependencies: ["BedsideModel", "BedsideDriver", "BedsidePlatform"]),
@@ -57,6 +62,7 @@ let package = Package(
             name: "BedsideRuntime",
             dependencies: [
                 "BedsideModel", "BedsideDriver", "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue",
+                "BBraunBCC",
                 "BedsidePlatform",
                 // The soak benchmark runs devices on in-memory links with seeded faults.
                 "BedsideDriverTesting",
@@ -97,6 +103,7 @@ let package = Package(
         .testTarget(name: "BedsideCaptureTests", dependencies: ["BedsideCapture", "BedsideModel", "BedsideDriver", "BedsideTestSupport"]),
         .testTarget(name: "BedsideSerialTests", dependencies: ["BedsideSerial", "BedsideTestSupport", "BedsidePlatform"]),
         .testTarget(name: "BedsideRuntimeTests", dependencies: ["BedsideRuntime", "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue", "BedsideDriverTesting", "BedsidePlatform"]),
+        .testTarget(name: "BBraunBCCTests", dependencies: ["BBraunBCC", "BedsideDriver", "BedsideModel", "BedsideCapture", "BedsideTestSupport", "BedsideDriverTesting", "BedsideScenario"]),
         .testTarget(name: "BedsideDriverTestingTests", dependencies: ["BedsideDriverTesting", "BedsideDriver", "BedsideModel"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,4 @@
+import BBraunBCC
 import BedsideDriver
 import GEDatex
 import IntelliVue
@@ -21,6 +22,7 @@ public enum DriverCatalog {
     public static let entries: [Entry] = [
         .driver(GEDatexDriver.self, simulator: GEDatexSimulator.self),
         .driver(IntelliVueDriver.self, simulator: IntelliVueSimulator.self),
+        .driver(BBraunBCCDriver.self),
     ]
 
     /// The registry the command line and configuration resolve names against.
