@@ -24,7 +24,7 @@ public struct BBraunBCCDriver: DeviceDriver {
         defaultValue: "auto")
     /// `interval=5`: seconds between `MEM:GET` polls (the specification asks ≥ 0.5 s after an answer).
     public static let intervalOption = DriverOptionSpec(
-        name: "interval", kind: .integer(1...3600), help: "seconds between MEM:GET polls", defaultValue: "5")
+        name: "interval", kind: .integer(1...3600), help: "seconds between MEM:GET polls (default: --interval, else 5)")
 
     public static let descriptor = DriverDescriptor(
         name: "bbraun-bcc",
@@ -45,7 +45,8 @@ public struct BBraunBCCDriver: DeviceDriver {
         self.configuration = configuration
         let stuffing = configuration.flag(Self.stuffingOption)
         wordFormat = configuration.text(Self.wordsOption).flatMap { BCCWordFormat(rawValue: $0) } ?? .auto
-        let interval = configuration.integer(Self.intervalOption) ?? configuration.updateIntervalSeconds ?? 5
+        // The option, else the bridge-wide --interval, else 5 s.
+        let interval = configuration.options[Self.intervalOption.name].flatMap { Int($0) } ?? configuration.updateIntervalSeconds ?? 5
         framer = BCCFrameDecoder(stuffing: stuffing)
         session = BCCSession(stuffing: stuffing, transmit: configuration.transmitEnabled,
                              pollIntervalSeconds: max(1, min(interval, 3600)))

@@ -65,6 +65,8 @@ public struct BCCFrameDecoder: Sendable {
     public var stuffing: Bool
     private var buffer: [UInt8] = []
     private var inFrame = false
+    /// A frame is being collected (a control byte now would be inside it).
+    public var isInsideFrame: Bool { inFrame }
     /// Bytes seen outside any frame since the last ``takeDiscarded()``.
     public private(set) var discarded = 0
 

@@ -22,7 +22,7 @@ public enum DriverCatalog {
     public static let entries: [Entry] = [
         .driver(GEDatexDriver.self, simulator: GEDatexSimulator.self),
         .driver(IntelliVueDriver.self, simulator: IntelliVueSimulator.self),
-        .driver(BBraunBCCDriver.self),
+        .driver(BBraunBCCDriver.self, simulator: BBraunBCCSimulator.self),
     ]
 
     /// The registry the command line and configuration resolve names against.
