@@ -5,7 +5,8 @@ import BedsideModel
 /// started/ended, near end, completed, alarm raised/cleared, pump added/removed, communication.
 ///
 /// The first state seen of a channel is its baseline and yields no event: the bridge did not see
-/// that infusion start, and a bridge (or port) restart must not chart it twice. States repeated by
+/// that infusion start, and a bridge (or port) restart must not chart it twice. A state that
+/// follows `unknown` is a baseline too. States repeated by
 /// every poll yield nothing; only a difference does. The IPEC event codes follow IHE PCD TF-2
 /// Appendix M: `MDC_EVT_PUMP_DELIV_START` (197288) on start and resume, `…_STOP` on pause,
 /// `…_COMP` on completion (their numbers are not public: `code` stays `nil`).
@@ -74,7 +75,8 @@ public struct InfusionEventDeriver: Sendable {
         }
 
         let rateDiffers = !Self.same(old.programmedRate, state.programmedRate)
-        switch (old.status, state.status) {
+        // From an unknown state the new one is a baseline again: nothing was seen to start or stop.
+        switch old.status == .unknown ? (state.status, state.status) : (old.status, state.status) {
         case (let a, .completed) where a != .completed:
             emit(.completed, Self.deliveryComplete, detail: "volume to be infused reached")
         case (.paused, .infusing), (.alarming, .infusing):

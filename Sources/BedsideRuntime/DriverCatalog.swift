@@ -1,3 +1,4 @@
+import AlarisAsena
 import BBraunBCC
 import BedsideDriver
 import GEDatex
@@ -23,6 +24,7 @@ public enum DriverCatalog {
         .driver(GEDatexDriver.self, simulator: GEDatexSimulator.self),
         .driver(IntelliVueDriver.self, simulator: IntelliVueSimulator.self),
         .driver(BBraunBCCDriver.self, simulator: BBraunBCCSimulator.self),
+        .driver(AlarisAsenaDriver.self, simulator: AlarisAsenaSimulator.self),
     ]
 
     /// The registry the command line and configuration resolve names against.
