@@ -9,7 +9,8 @@ import PackageDescription
 // itself (`-sanitize=fuzzer` below), because libFuzzer brings its own `main` and would break the
 // main package's build-tool executable (ProtocolTableGen), which is built with the same flags.
 // Each target's entry point is `LLVMFuzzerTestOneInput`, hence `-parse-as-library`.
-let fuzzTargets = ["fuzz-ge-datex", "fuzz-ge-datex-bitflip", "fuzz-intellivue", "fuzz-capture-reader", "fuzz-intellivue-log"]
+let fuzzTargets = ["fuzz-ge-datex", "fuzz-ge-datex-bitflip", "fuzz-intellivue", "fuzz-capture-reader", "fuzz-intellivue-log",
+                   "fuzz-bbraun-bcc", "fuzz-alaris-asena"]
 
 let package = Package(
     name: "BedsideFuzz",
