@@ -14,7 +14,7 @@ import BedsideScenario
 /// commands (`INF_RATE^…`, `INF_START`, `REMOTE_CTRL`, …) get no answer and are recorded in
 /// ``refusedCommands``.
 ///
-/// Options: `misbehave=<fault>@<seconds>[+<duration>][,…]` (real seconds since start): `silence`
+/// Options: `start=<seconds>` (scenario second to start at, default 0), `misbehave=<fault>@<seconds>[+<duration>][,…]` (real seconds since start): `silence`
 /// (no answer, default 20 s: a pulled cable), `corrupt-frame` (next reply with a bad CRC),
 /// `abort` (next reply cut short with `<ESC>`), `restart` (no answer for 10 s, then answers again).
 public struct AlarisAsenaSimulator: DeviceSimulator {
@@ -23,6 +23,8 @@ public struct AlarisAsenaSimulator: DeviceSimulator {
 
     let serial: String
     let speed: Double
+    /// Scenario second the simulator starts at (option `start`), to play one part of the session.
+    let startOffset: Double
     let faults: SimulatorFaultSchedule
     let program = InfusionProgram()
     private var decoder = AsenaFrameDecoder()
@@ -37,14 +39,15 @@ public struct AlarisAsenaSimulator: DeviceSimulator {
     public init(configuration: SimulatorConfiguration) {
         serial = "8002-\(51740 + Int(configuration.seed % 1000))"
         speed = configuration.scenarioSpeed > 0 ? configuration.scenarioSpeed : 1
+        startOffset = configuration.options["start"].flatMap { Double($0) }.map { min(max($0, 0), InfusionSessionTimeline.duration) } ?? 0
         faults = SimulatorFaultSchedule(option: configuration.options["misbehave"], known: Self.faultNames)
     }
 
     public var optionProblems: [String] { faults.problems }
 
     public func scenarioTime(at now: Timestamp) -> Double {
-        guard let started else { return 0 }
-        return Double(now.nanoseconds(since: started)) / 1e9 * speed
+        guard let started else { return startOffset }
+        return startOffset + Double(now.nanoseconds(since: started)) / 1e9 * speed
     }
 
     public mutating func start(now: Timestamp, into output: inout SimulatorOutput) {

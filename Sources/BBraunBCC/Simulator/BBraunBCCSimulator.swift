@@ -12,7 +12,7 @@ import BedsideScenario
 /// else — in particular any request that would program a pump — is answered `GNERR 68` and
 /// counted in ``refusedRequests``.
 ///
-/// Options: `stuffing=on|off` (default off), `bed-id=<id>` (default `SimBed1`), `flags=words|single`
+/// Options: `start=<seconds>` (scenario second to start at, default 0), `stuffing=on|off` (default off), `bed-id=<id>` (default `SimBed1`), `flags=words|single`
 /// (STATUS1/ALARM1/PREALARM words, default, or the INMxx/INAxx flags), and
 /// `misbehave=<fault>@<seconds>[+<duration>][,…]` in real seconds since start:
 /// `silence` (no answer, default 20 s), `corrupt-frame` (the next block goes out with a bad
@@ -26,6 +26,8 @@ public struct BBraunBCCSimulator: DeviceSimulator {
     let bedId: String
     let words: Bool
     let speed: Double
+    /// Scenario second the simulator starts at (option `start`), to play one part of the session.
+    let startOffset: Double
     let faults: SimulatorFaultSchedule
     let program = InfusionProgram()
     private var pumps: [BCCSimulatedPump]
@@ -51,6 +53,7 @@ public struct BBraunBCCSimulator: DeviceSimulator {
         bedId = configuration.options["bed-id"] ?? "SimBed1"
         words = configuration.options["flags"] != "single"
         speed = configuration.scenarioSpeed > 0 ? configuration.scenarioSpeed : 1
+        startOffset = configuration.options["start"].flatMap { Double($0) }.map { min(max($0, 0), InfusionSessionTimeline.duration) } ?? 0
         faults = SimulatorFaultSchedule(option: configuration.options["misbehave"], known: Self.faultNames)
         decoder = BCCFrameDecoder(stuffing: stuffing)
         pumps = [
@@ -66,8 +69,8 @@ public struct BBraunBCCSimulator: DeviceSimulator {
 
     /// Scenario seconds at `now`.
     public func scenarioTime(at now: Timestamp) -> Double {
-        guard let started else { return 0 }
-        return Double(now.nanoseconds(since: started)) / 1e9 * speed
+        guard let started else { return startOffset }
+        return startOffset + Double(now.nanoseconds(since: started)) / 1e9 * speed
     }
 
     public mutating func start(now: Timestamp, into output: inout SimulatorOutput) {
