@@ -74,6 +74,30 @@ struct TCPTransportTests {
         #expect(lines.contains { $0.contains("\"port\":\"tcp://127.0.0.1:\(port)\"") })
     }
 
+    @Test("bedside simulate bbraun-bcc --listen serves the rack on TCP; bedside run reads it",
+          .enabled(if: BedsideTool.available, "build the bedside executable first (swift build)"))
+    func simulateListen() throws {
+        let sim = try BedsideTool.launch(["simulate", "bbraun-bcc", "--listen", "tcp://127.0.0.1:0", "--speed", "30"])
+        defer { if sim.process.isRunning { sim.process.interrupt() }; sim.process.waitUntilExit() }
+        // The bound address is the first line on stdout.
+        var line: [UInt8] = []
+        let handle = sim.stdout.fileHandleForReading
+        while line.last != UInt8(ascii: "\n") {
+            let byte = handle.readData(ofLength: 1)
+            guard let b = byte.first else { break }
+            line.append(b)
+        }
+        let address = String(decoding: line.dropLast(), as: UTF8.self)
+        #expect(TCPEndpoint(portArgument: address)?.host == "127.0.0.1")
+        let result = try BedsideTool.run(["run", "--port", address, "--driver", "bbraun-bcc", "--seconds", "5",
+                                          "--format", "ndjson", "--no-reconnect"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.lines.contains { $0.contains("\"kind\":\"pump-channel\"") && $0.contains("Ketamine") })
+        sim.process.interrupt()
+        sim.process.waitUntilExit()
+        #expect(sim.process.terminationStatus == 0)
+    }
+
     @Test("A refused connection says what to check",
           .enabled(if: BedsideTool.available, "build the bedside executable first (swift build)"))
     func refused() throws {

@@ -13,11 +13,11 @@ public struct TCPEndpoint: Hashable, Sendable, CustomStringConvertible {
     public static let scheme = "tcp://"
 
     /// Parses `tcp://host:port` (IPv6 literals in brackets: `tcp://[fe80::1]:4001`); `nil` for a
-    /// device path or anything else.
-    public init?(portArgument: String) {
+    /// device path or anything else. Port 0 ("any free port") only for a server, `allowingPortZero`.
+    public init?(portArgument: String, allowingPortZero: Bool = false) {
         guard portArgument.hasPrefix(Self.scheme) else { return nil }
         let rest = portArgument.dropFirst(Self.scheme.count)
-        guard let colon = rest.lastIndex(of: ":"), let port = Int(rest[rest.index(after: colon)...]), (1...65535).contains(port)
+        guard let colon = rest.lastIndex(of: ":"), let port = Int(rest[rest.index(after: colon)...]), ((allowingPortZero ? 0 : 1)...65535).contains(port)
         else { return nil }
         var host = rest[..<colon]
         if host.hasPrefix("["), host.hasSuffix("]") { host = host.dropFirst().dropLast() }
