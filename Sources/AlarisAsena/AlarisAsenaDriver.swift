@@ -96,10 +96,19 @@ public struct AlarisAsenaDriver: DeviceDriver {
         switch command {
         case .serialNumber:
             if let serial = values.first, !serial.isEmpty {
-                output.identity = DeviceIdentityUpdate(model: Self.model, serialNumber: serial)
+                // Merged: several replies of one read may each say something about the pump.
+                var update = output.identity ?? DeviceIdentityUpdate()
+                update.model = Self.model
+                update.serialNumber = serial
+                output.identity = update
             }
         case .protocolVersion:
-            if let v = values.first, !v.isEmpty { output.identity = DeviceIdentityUpdate(model: Self.model, softwareVersion: v) }
+            if let v = values.first, !v.isEmpty {
+                var update = output.identity ?? DeviceIdentityUpdate()
+                update.model = Self.model
+                update.softwareVersion = v
+                output.identity = update
+            }
         case .responseMaximum:
             // `4000^ms`
             if values.count >= 2, values[1] == "ms", let ms = Int64(values[0]), ms > 0, ms <= 60_000 {

@@ -94,9 +94,16 @@ public struct BBraunBCCDriver: DeviceDriver {
     private mutating func handle(_ accepted: BCCSession.Accepted, now: Timestamp, into output: inout DriverOutput) {
         switch accepted {
         case .alive(let bedId):
-            output.identity = DeviceIdentityUpdate(model: "B. Braun ComDevice (bed id \(bedId))")
+            // Merged: several frames of one read may each say something about the ComDevice.
+            var update = output.identity ?? DeviceIdentityUpdate()
+            update.model = "B. Braun ComDevice (bed id \(bedId))"
+            output.identity = update
         case .version(let v):
-            if let v { output.identity = DeviceIdentityUpdate(softwareVersion: "BCC \(v)") }
+            if let v {
+                var update = output.identity ?? DeviceIdentityUpdate()
+                update.softwareVersion = "BCC \(v)"
+                output.identity = update
+            }
         case .block(let f, let last):
             rack.block(f, last: last, tables: tables, wordFormat: wordFormat, now: now, into: &output)
         case .listened(let f):
