@@ -81,10 +81,13 @@ struct AsenaSession: Sendable {
         timeoutAt = now.adding(nanoseconds: max(responseMaximum, Self.minimumTimeout))
     }
 
-    /// A checked reply arrived; returns the command it answers (`nil`: not the one outstanding).
+    /// A checked reply arrived; returns the command it answers (`nil`: none the bridge sends). A
+    /// reply out of turn (late, after a resend) is still the pump's data and is returned, but only
+    /// the reply to the outstanding command advances the session.
     mutating func reply(_ fields: [String], now: Timestamp, into output: inout DriverOutput) -> AsenaCommand? {
-        if phase == .listening { return AsenaCommand(rawValue: fields.first ?? "") }
-        guard let c = outstanding, fields.first == c.rawValue else { return nil }
+        guard let answered = AsenaCommand(rawValue: fields.first ?? "") else { return nil }
+        if phase == .listening { return answered }
+        guard let c = outstanding, answered == c else { return answered }
         failures = 0
         if !connected, phase == .polling || c == .responseMaximum || c == .infusion {
             connected = true

@@ -93,35 +93,36 @@ struct BCCSession: Sendable {
 
     /// A frame passed the decoder's checks.
     mutating func frame(_ f: BCCFrame, now: Timestamp, into output: inout DriverOutput) -> Accepted {
+        let (records, _) = BCCQuadruple.parse(f.information)
+        let gnack = records.contains { $0.address.isComDevice && $0.parameter == "GNACK" }
+        let gnerr = records.first { $0.address.isComDevice && $0.parameter == "GNERR" }
+        let version = records.first { $0.address.isComDevice && $0.value == nil }
         switch phase {
         case .listening:
             return .listened(f)
-        case .initialising:
-            let (records, _) = BCCQuadruple.parse(f.information)
-            guard let r = records.first(where: { $0.address.isComDevice }) else { return .ignored }
+        case .initialising where gnack:
             acknowledge(now: now)
-            if r.parameter == "GNACK" {
-                bedId = f.bedId
-                failedInitialisations = 0
-                schedule(.version, at: now.adding(nanoseconds: Self.ackDelay + Self.requestGap))
-                return .alive(bedId: f.bedId)
-            }
-            // GNERR: tell once, try again after the time-out.
-            let code = r.value?.text ?? "?"
+            bedId = f.bedId
+            failedInitialisations = 0
+            schedule(.version, at: now.adding(nanoseconds: Self.ackDelay + Self.requestGap))
+            return .alive(bedId: f.bedId)
+        case .initialising where gnerr != nil && records.count == 1:
+            // Refused: tell, and try again after the time-out.
+            acknowledge(now: now)
+            let code = gnerr?.value?.text ?? "?"
             link(.error, "ADMIN:ALIVE answered GNERR \(code): \(BCCErrorCode.describe(code))", now, &output)
             schedule(.alive, at: now.adding(nanoseconds: Self.blockTimeout))
             return .ignored
-        case .askingVersion:
+        case .askingVersion where version != nil:
             acknowledge(now: now)
-            let (records, _) = BCCQuadruple.parse(f.information)
             schedule(.memGet, at: now.adding(nanoseconds: Self.ackDelay + Self.requestGap))
             if !connected {
                 connected = true
                 link(.connected, "ComDevice bed id \(bedId)", now, &output)
             }
             // Three fields, no value: the version is the parameter (`207,50100,V3.30`).
-            return .version(records.first(where: { $0.address.isComDevice && $0.value == nil })?.parameter)
-        case .polling(let blocks):
+            return .version(version?.parameter)
+        case .polling(let blocks) where !gnack && version == nil:
             acknowledge(now: now)
             naks = 0
             if !connected {
@@ -135,8 +136,10 @@ struct BCCSession: Sendable {
             }
             schedule(.memGet, at: now.adding(nanoseconds: Self.ackDelay + max(pollInterval, Self.requestGap)))
             return .block(f, last: true)
-        case .idle, .between, .stopped:
-            return .ignored
+        default:
+            // An intact answer out of turn (late, after a time-out and a resend): its values are
+            // the device's and are read, but it neither advances the session nor ends a cycle.
+            return records.isEmpty || gnack || version != nil ? .ignored : .block(f, last: false)
         }
     }
 

@@ -91,4 +91,21 @@ struct DriverExchangeTests {
         #expect(run.sent == [0x15])
         #expect(!run.observations.contains { if case .numeric = $0 { true } else { false } })
     }
+
+    @Test("A late block (after the time-outs sent the driver back to ADMIN:ALIVE) is read, not taken for a refusal")
+    func lateBlock() {
+        var run = Run()
+        run.start()
+        run.feed("<SOH>00045<STX>ComSystem/1/1>206,50100,GNACK,0<ETX>00071<EOT>", at: 0.2)
+        run.tick(0.3); run.tick(0.8)
+        run.feed("<SOH>00043<STX>ComSystem/1/1>207,50100,V3.30<ETX>00160<EOT>", at: 0.9)
+        run.tick(1.0); run.tick(1.5)   // MEM:GET
+        run.tick(4.5)                  // no block: resent
+        run.tick(7.5)                  // still none: silent, ADMIN:ALIVE again
+        #expect(run.observations.contains { if case .link(let l) = $0 { l.kind == .silent } else { false } })
+        run.observations = []
+        run.feed(FramingVectorTests.e7Text, at: 7.6)
+        #expect(run.observations.contains { if case .numeric(let r) = $0 { r.value == DecimalValue("12.50") } else { false } })
+        #expect(!run.observations.contains { if case .link(let l) = $0 { l.kind == .error } else { false } })
+    }
 }
