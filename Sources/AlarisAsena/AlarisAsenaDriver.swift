@@ -77,6 +77,8 @@ public struct AlarisAsenaDriver: DeviceDriver {
             if deriver.state(subdevice: nil) != nil, !sightLost {
                 sightLost = true
                 deriver.communicationChanged(subdevices: [nil], detail: "communication lost", hostTime: now, into: &output.observations)
+                // What runs now is not known until the pump answers again.
+                for state in deriver.unknownStates(subdevices: [nil], hostTime: now) { output.observations.append(.pumpChannel(state)) }
             }
         }
         if let d = session.nextDeadline { output.wake(at: d) }

@@ -191,8 +191,10 @@ struct BCCRackState: Sendable {
         endAllAlarms(reason: "link silent: the pumps' alarms can no longer be seen", now: now, into: &output)
         guard !known.isEmpty, !sightLost else { return }
         sightLost = true
-        deriver.communicationChanged(subdevices: known.keys.sorted().map { Optional($0.subdevice) },
-                                     detail: "communication lost", hostTime: now, into: &output.observations)
+        let subdevices = known.keys.sorted().map { Optional($0.subdevice) }
+        deriver.communicationChanged(subdevices: subdevices, detail: "communication lost", hostTime: now, into: &output.observations)
+        // What runs now is not known until the rack answers again.
+        for state in deriver.unknownStates(subdevices: subdevices, hostTime: now) { output.observations.append(.pumpChannel(state)) }
         seen.removeAll()
         removedInCycle.removeAll()
     }

@@ -131,6 +131,23 @@ public struct InfusionEventDeriver: Sendable {
         }
     }
 
+    /// What the bridge can say of each known channel of `subdevices` once it lost sight of them:
+    /// status `unknown`, nothing delivered known; the programme (drug, rates, volumes) as last seen.
+    /// Not recorded as a state: when sight returns, changes are measured from the last real one.
+    public func unknownStates(subdevices: [String?], hostTime: Timestamp) -> [PumpChannelState] {
+        known.filter { subdevices.contains($0.key.subdevice) }
+            .sorted { ($0.key.subdevice ?? "", $0.key.channelIndex) < ($1.key.subdevice ?? "", $1.key.channelIndex) }
+            .map { entry in
+                var s = entry.value.state
+                s.status = .unknown
+                s.notDeliveringReason = nil
+                s.actualRate = nil
+                s.deviceTime = nil
+                s.hostTime = hostTime
+                return s
+            }
+    }
+
     static func stopsDelivery(_ status: PumpChannelState.Status) -> Bool {
         switch status {
         case .paused, .stopped, .alarming, .standby: true

@@ -124,6 +124,19 @@ struct SimulatorSessionTests {
         #expect(comm.first?.channel?.status == .infusing)
         #expect(s.links.contains { $0.kind == .silent })
         #expect(s.numerics.contains { $0.subdevice == "pillar1/slot1" && $0.state == .stale })
+        // While unseen, the channel's status is unknown; then the pump's own again.
+        let states = s.observations.compactMap { if case .pumpChannel(let p) = $0, p.subdevice == "pillar1/slot1" { p } else { nil } }
+        let unknown = try #require(states.firstIndex { $0.status == .unknown })
+        #expect(states[unknown].drug == "Ketamine 10 mg/mL" && states[unknown].actualRate == nil)
+        #expect(states[(unknown + 1)...].first?.status == .infusing)
+    }
+
+    @Test("A bridge restarted mid-infusion (a fresh driver) charts nothing twice: the first look is a baseline")
+    func restartMidInfusion() {
+        var s = Self.session(options: ["start": "1000"])
+        s.run(seconds: 150)
+        #expect(Self.events(s, subdevice: "pillar1/slot1").isEmpty)
+        #expect(s.observations.contains { if case .pumpChannel(let p) = $0 { p.status == .infusing } else { false } })
     }
 
     @Test("Pump pulled out of the rack mid-infusion: removed (GNERR 39), values absent, added again, no duplicate")
