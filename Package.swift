@@ -47,6 +47,16 @@ let package = Package(
 
         // Tells which protocol an unknown byte stream carries (replay without --driver; probe).
         .target(name: "BedsideSniffer", dependencies: ["BedsideModel", "BedsideDriver", "GEDatex", "IntelliVue", "GEDinamap", "MasimoASCII", "Nonin"]),
+        .target(
+            name: "BBraunBCC",
+            dependencies: ["BedsideModel", "BedsideDriver", "BedsideScenario"],
+            plugins: ["ProtocolTablesPlugin"]
+        ),
+        .target(
+            name: "AlarisAsena",
+            dependencies: ["BedsideModel", "BedsideDriver", "BedsideScenario"],
+            plugins: ["ProtocolTablesPlugin"]
+        ),
 
         // Capture files, importers/exporters and the offline replay harness (no I/O framework).
         .target(name: "BedsideCapture", dependencies: ["BedsideModel", "BedsideDriver", "BedsidePlatform"]),
@@ -74,7 +84,7 @@ let package = Package(
             name: "BedsideRuntime",
             dependencies: [
                 "BedsideModel", "BedsideDriver", "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue",
-                "GEDinamap", "MasimoASCII", "Nonin", "BedsideSniffer",
+                "GEDinamap", "MasimoASCII", "Nonin", "BedsideSniffer", "BBraunBCC", "AlarisAsena",
                 "BedsidePlatform", "BedsideDiscovery", "BedsideConfig",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 // The soak benchmark runs devices on in-memory links with seeded faults.
@@ -122,6 +132,8 @@ let package = Package(
         .testTarget(name: "BedsideSerialTests", dependencies: ["BedsideSerial", "BedsideTestSupport", "BedsidePlatform"]),
         .testTarget(name: "BedsideRuntimeTests", dependencies: ["BedsideRuntime", "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue", "BedsideDriverTesting", "BedsidePlatform"]),
         .testTarget(name: "BedsideDiscoveryTests", dependencies: ["BedsideDiscovery", "BedsideConfig", "BedsideRuntime", "BedsideDriver", "BedsideModel", "BedsidePlatform"]),
+        .testTarget(name: "BBraunBCCTests", dependencies: ["BBraunBCC", "BedsideDriver", "BedsideModel", "BedsideCapture", "BedsideTestSupport", "BedsideDriverTesting", "BedsideScenario"]),
+        .testTarget(name: "AlarisAsenaTests", dependencies: ["AlarisAsena", "BedsideDriver", "BedsideModel", "BedsideCapture", "BedsideTestSupport", "BedsideDriverTesting", "BedsideScenario"]),
         .testTarget(name: "BedsideDriverTestingTests", dependencies: ["BedsideDriverTesting", "BedsideDriver", "BedsideModel"]),
     ],
     swiftLanguageModes: [.v6]

@@ -10,7 +10,8 @@ import PackageDescription
 // main package's build-tool executable (ProtocolTableGen), which is built with the same flags.
 // Each target's entry point is `LLVMFuzzerTestOneInput`, hence `-parse-as-library`.
 let fuzzTargets = ["fuzz-ge-datex", "fuzz-ge-datex-bitflip", "fuzz-intellivue", "fuzz-capture-reader", "fuzz-intellivue-log",
-                   "fuzz-ge-dinamap", "fuzz-masimo-ascii", "fuzz-nonin"]
+                   "fuzz-ge-dinamap", "fuzz-masimo-ascii", "fuzz-nonin",
+                   "fuzz-bbraun-bcc", "fuzz-alaris-asena"]
 
 let package = Package(
     name: "BedsideFuzz",

@@ -1,3 +1,5 @@
+import AlarisAsena
+import BBraunBCC
 import BedsideDriver
 import GEDatex
 import GEDinamap
@@ -27,6 +29,8 @@ public enum DriverCatalog {
         .driver(GEDinamapDriver.self, simulator: GEDinamapSimulator.self),
         .driver(MasimoASCIIDriver.self, simulator: MasimoASCIISimulator.self),
         .driver(NoninDriver.self, simulator: NoninSimulator.self),
+        .driver(BBraunBCCDriver.self, simulator: BBraunBCCSimulator.self),
+        .driver(AlarisAsenaDriver.self, simulator: AlarisAsenaSimulator.self),
     ]
 
     /// The registry the command line and configuration resolve names against.

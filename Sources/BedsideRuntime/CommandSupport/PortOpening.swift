@@ -14,10 +14,12 @@ public func openSerialChannel(path: String, settings: SerialSettings, exclusive:
 }
 
 /// Opens a tty as ``openSerialChannel(path:settings:exclusive:)`` does, together with the line
-/// controller that carries out a driver's DTR/RTS, BREAK and baud requests on it.
+/// controller that carries out a driver's DTR/RTS, BREAK and baud requests on it. A `tcp://host:port`
+/// path connects to a device's TCP port instead (``TCPEndpoint``; no line control).
 public func openSerialPort(path: String, settings: SerialSettings, exclusive: Bool) async throws
     -> (channel: NIOAsyncChannelOfBytes, lineController: (any LineController)?)
 {
+    if let endpoint = TCPEndpoint(portArgument: path) { return (try await openTCPChannel(endpoint), nil) }
     let port: SerialPort
     do {
         port = try SerialPort.open(path: path, options: SerialPortOptions(settings: settings, exclusive: exclusive))

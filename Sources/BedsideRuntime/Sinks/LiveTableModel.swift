@@ -23,6 +23,8 @@ public struct LiveTableModel: Sendable {
         public var activeAlarms: [String: AlarmEvent] = [:]
         /// Active alarm ids in the order they started, so rows do not jump when one is updated.
         public var alarmOrder: [String] = []
+        /// Latest state of each pump channel, in channel order.
+        public var pumpChannels: [PumpChannelState] = []
         public var lastSeq: UInt64 = 0
     }
 
@@ -95,10 +97,12 @@ public struct LiveTableModel: Sendable {
                 devices[index].alarmOrder.removeAll { $0 == a.alarmId }
             }
         case .pumpChannel(let p):
-            devices[index].upsert(MetricRow(
-                kind: .numeric, name: "pump channel \(p.channel)", mapped: true, label: p.drug,
-                value: p.programmedRate?.value.text, unit: p.programmedRate?.unit, state: p.status == .unknown ? .absent : .valid,
-                reason: p.status.rawValue, hostTime: p.hostTime))
+            if let i = devices[index].pumpChannels.firstIndex(where: { $0.channelIndex == p.channelIndex }) {
+                devices[index].pumpChannels[i] = p
+            } else {
+                devices[index].pumpChannels.append(p)
+                devices[index].pumpChannels.sort { $0.channelIndex < $1.channelIndex }
+            }
         case .link(let l):
             devices[index].link = l
         case .infusionEvent, .snapshot:

@@ -31,6 +31,7 @@ public struct LiveTableRenderer: Sendable {
                 out.append("  ALARM \(alarm.priority.rawValue) \(alarm.category.rawValue): \(alarm.text)"
                            + (flags.isEmpty ? "" : " (\(flags.joined(separator: ", ")))"))
             }
+            for channel in device.pumpChannels { out.append(Self.pumpLine(channel, now: now)) }
             let shown = device.metrics.filter { showAbsent || !($0.state == .absent && $0.value == nil) }
             var table = [["METRIC", "LABEL", "VALUE", "UNIT", "AGE", "STATE"]]
             for m in shown {
@@ -85,6 +86,23 @@ public struct LiveTableRenderer: Sendable {
             }
             return s
         }
+    }
+
+    /// One line per pump channel: state, drug, rate, dose rate, volumes, time left, age.
+    static func pumpLine(_ p: PumpChannelState, now: Timestamp) -> String {
+        func q(_ x: Quantity?) -> String? {
+            x.map { $0.value.text + " " + ($0.unit ?? $0.vendorUnit.map { "(\($0))" } ?? "") }
+        }
+        var parts = ["PUMP ch \(p.channel): \(p.status.rawValue)" + (p.mode == .unknown ? "" : " (\(p.mode.rawValue))")]
+        parts.append(p.drug ?? "no drug named")
+        if let c = q(p.concentration) { parts.append(c) }
+        parts.append("rate " + (q(p.programmedRate) ?? "—") + (q(p.actualRate).map { " (now \($0))" } ?? ""))
+        if let d = q(p.doseRate) { parts.append("dose " + d) }
+        parts.append("infused " + (q(p.volumeInfused) ?? "—") + " of VTBI " + (q(p.volumeToBeInfused) ?? "—"))
+        if let r = q(p.volumeRemaining) { parts.append("left " + r) }
+        if let t = q(p.timeRemaining) { parts.append("time left " + t) }
+        parts.append(age(Double(now.nanoseconds(since: p.hostTime)) / 1e9))
+        return "  " + parts.joined(separator: " · ")
     }
 
     static func age(_ seconds: Double) -> String {

@@ -24,6 +24,8 @@ struct SimulateCommand: AsyncParsableCommand {
     var count: Int = 1
     @Option(help: "Record the simulator's line to this capture file (.bbcap), as a host would see it.")
     var capture: String?
+    @Option(help: "Serve the device on a TCP port instead of a pseudo-terminal (tcp://host:port; port 0 picks one; prints the address).")
+    var listen: String?
 
     private var farm: SimulatorFarm {
         SimulatorFarm(driver: driver, speed: speed, seed: seed, options: options, count: count, capture: capture)
@@ -35,6 +37,14 @@ struct SimulateCommand: AsyncParsableCommand {
 
     func run() async throws {
         global.bootstrap()
+        if let listen {
+            try await reportingErrors {
+                try farm.validate()
+                try await SimulatorTCPServer(listen: listen, driver: driver, speed: speed, seed: seed, options: options)
+                    .run { Console.out($0) }
+            }
+            return
+        }
         try await reportingErrors { try await farm.run() }
     }
 }
