@@ -119,7 +119,7 @@ let package = Package(
 
         // Helpers shared by test targets (child processes with a clean signal mask, seeded randomness).
         .target(name: "BedsideTestSupport", dependencies: ["BedsidePlatform"], path: "Tests/BedsideTestSupport"),
-        .testTarget(name: "BedsideModelTests", dependencies: ["BedsideModel"]),
+        .testTarget(name: "BedsideModelTests", dependencies: ["BedsideModel", "BedsideTestSupport"]),
         .testTarget(name: "BedsideDriverTests", dependencies: ["BedsideDriver", "BedsideModel"]),
         .testTarget(name: "BedsideScenarioTests", dependencies: ["BedsideScenario"]),
         .testTarget(name: "GEDatexTests", dependencies: ["GEDatex", "BedsideDriver", "BedsideModel", "BedsideCapture", "BedsideTestSupport", "BedsideDriverTesting"]),
@@ -130,7 +130,7 @@ let package = Package(
         .testTarget(name: "MasimoASCIITests", dependencies: ["MasimoASCII", "BedsideDriver", "BedsideModel", "BedsideDriverTesting", "BedsideCapture"]),
         .testTarget(name: "BedsideCaptureTests", dependencies: ["BedsideCapture", "BedsideModel", "BedsideDriver", "BedsideTestSupport"]),
         .testTarget(name: "BedsideSerialTests", dependencies: ["BedsideSerial", "BedsideTestSupport", "BedsidePlatform"]),
-        .testTarget(name: "BedsideRuntimeTests", dependencies: ["BedsideRuntime", "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue", "BedsideDriverTesting", "BedsidePlatform"]),
+        .testTarget(name: "BedsideRuntimeTests", dependencies: ["BedsideRuntime", "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue", "BedsideDriverTesting", "BedsidePlatform", "BedsideTestSupport"]),
         .testTarget(name: "BedsideDiscoveryTests", dependencies: ["BedsideDiscovery", "BedsideConfig", "BedsideRuntime", "BedsideDriver", "BedsideModel", "BedsidePlatform"]),
         .testTarget(name: "BBraunBCCTests", dependencies: ["BBraunBCC", "BedsideDriver", "BedsideModel", "BedsideCapture", "BedsideTestSupport", "BedsideDriverTesting", "BedsideScenario"]),
         .testTarget(name: "AlarisAsenaTests", dependencies: ["AlarisAsena", "BedsideDriver", "BedsideModel", "BedsideCapture", "BedsideTestSupport", "BedsideDriverTesting", "BedsideScenario"]),

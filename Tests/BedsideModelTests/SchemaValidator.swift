@@ -1,3 +1,4 @@
+import BedsideTestSupport
 import Foundation
 
 /// Validates feed lines against docs/feed-schema.json with an independent implementation
@@ -26,7 +27,7 @@ enum SchemaValidator {
         try process.run()
         input.fileHandleForWriting.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let data = output.fileHandleForReading.readToEndRetryingInterrupts()
         process.waitUntilExit()
         let text = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
         guard process.terminationStatus == 0, let last = text.last, last.hasPrefix("checked "), let n = Int(last.dropFirst(8)) else {

@@ -1,5 +1,6 @@
 import BedsidePlatform
 import BedsideModel
+import BedsideTestSupport
 import Foundation
 import Glibc
 import Testing
@@ -20,7 +21,7 @@ struct CommandLineServiceTests {
             Thread.sleep(forTimeInterval: after)
             kill(pid, signal)
         }
-        let outData = child.stdout.fileHandleForReading.readDataToEndOfFile()
+        let outData = child.stdout.fileHandleForReading.readToEndRetryingInterrupts()
         child.process.waitUntilExit()
         return BedsideTool.Result(status: child.process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                                   stderr: child.collectedStderr())

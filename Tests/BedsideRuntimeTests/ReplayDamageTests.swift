@@ -1,4 +1,5 @@
 import BedsidePlatform
+import BedsideTestSupport
 import Foundation
 import Testing
 @testable import BedsideRuntime
@@ -158,8 +159,8 @@ struct ReplayDamageTests {
         }
         try process.run()
         let outData = Locked(Data()), errData = Locked(Data())
-        let readers = [Thread { outData.withLock { $0 = out.fileHandleForReading.readDataToEndOfFile() } },
-                       Thread { errData.withLock { $0 = err.fileHandleForReading.readDataToEndOfFile() } }]
+        let readers = [Thread { outData.withLock { $0 = out.fileHandleForReading.readToEndRetryingInterrupts() } },
+                       Thread { errData.withLock { $0 = err.fileHandleForReading.readToEndRetryingInterrupts() } }]
         readers.forEach { $0.start() }
         var peak: Int?
         if case .pipe(let total, let make) = stdin, let inputPipe {

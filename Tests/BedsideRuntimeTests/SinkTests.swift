@@ -1,4 +1,5 @@
 import BedsideModel
+import BedsideTestSupport
 import Foundation
 import Testing
 @testable import BedsideRuntime
@@ -22,7 +23,7 @@ struct SinkTests {
         let stats = try await sink.value
         await writer.close()
         close(fds[1])
-        let data = FileHandle(fileDescriptor: fds[0], closeOnDealloc: true).readDataToEndOfFile()
+        let data = FileHandle(fileDescriptor: fds[0], closeOnDealloc: true).readToEndRetryingInterrupts()
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.last == "")  // every line ends with a newline
         let objects = try lines.dropLast().map {

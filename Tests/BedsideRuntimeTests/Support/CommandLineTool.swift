@@ -1,4 +1,5 @@
 import BedsidePlatform
+import BedsideTestSupport
 import Foundation
 @testable import BedsideRuntime
 
@@ -59,7 +60,7 @@ enum BedsideTool {
         configure(process)
         try process.run()
         let errData = Locked(Data())
-        let reader = Thread { errData.withLock { $0 = err.fileHandleForReading.readDataToEndOfFile() } }
+        let reader = Thread { errData.withLock { $0 = err.fileHandleForReading.readToEndRetryingInterrupts() } }
         reader.start()
         return Launched(process: process, stdout: out, stderrData: errData, stderrReader: reader)
     }
@@ -77,7 +78,7 @@ enum BedsideTool {
         try process.run()
         // Read both pipes concurrently so a chatty child never blocks on a full pipe.
         let errData = Locked(Data())
-        let errReader = Thread { errData.withLock { $0 = err.fileHandleForReading.readDataToEndOfFile() } }
+        let errReader = Thread { errData.withLock { $0 = err.fileHandleForReading.readToEndRetryingInterrupts() } }
         errReader.start()
         if let interruptAfter {
             let child = process
@@ -86,7 +87,7 @@ enum BedsideTool {
                 if child.isRunning { child.interrupt() }
             }
         }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let outData = out.fileHandleForReading.readToEndRetryingInterrupts()
         process.waitUntilExit()
         while errReader.isExecuting || !errReader.isFinished { usleep(1000) }
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
@@ -141,7 +142,7 @@ enum FeedSchemaCheck {
             try? input.fileHandleForWriting.close()
         }
         writer.start()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let data = output.fileHandleForReading.readToEndRetryingInterrupts()
         p.waitUntilExit()
         let messages = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
         if p.terminationStatus != 0 { return ["validator exited with \(p.terminationStatus)"] + messages }
