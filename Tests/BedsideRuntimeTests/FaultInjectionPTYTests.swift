@@ -66,7 +66,7 @@ struct FaultInjectionPTYTests {
           arguments: drivers)
     func unplugReplug(name: String) async throws {
         let cycles = 100
-        try await withTimeout(120, "\(cycles) unplug/replug cycles of \(name)") {
+        try await withTimeout("\(cycles) unplug/replug cycles of \(name)") {
             let bus = FeedBus()
             var feed = FeedWatcher(bus.subscribe(name: "test", bufferSize: 1 << 20))
             let source = bus.addSource(identity: Self.identity(name))
@@ -128,7 +128,7 @@ struct FaultInjectionPTYTests {
     @Test("the device restarts mid-session: the driver re-requests, old alarms end, no old value stays current",
           arguments: drivers)
     func deviceRestart(name: String) async throws {
-        try await withTimeout(90, "a restart of the \(name) device") {
+        try await withTimeout("a restart of the \(name) device") {
             let pty = try TestPTY.open()
             defer { close(pty.controller) }
             let bus = FeedBus()
@@ -162,7 +162,7 @@ struct FaultInjectionPTYTests {
     @Test("the bridge restarts mid-session: a new session with the same device; `seq` continues on the bus, a new bus has a new bridgeId",
           arguments: drivers)
     func bridgeRestart(name: String) async throws {
-        try await withTimeout(90, "a restart of the bridge on \(name)") {
+        try await withTimeout("a restart of the bridge on \(name)") {
             let pty = try TestPTY.open()
             // The test holds the device side open too, so the simulator survives the bridge closing it.
             defer { close(pty.device) }

@@ -9,7 +9,7 @@ import Testing
 struct GEDatexEndToEndTests {
     @Test("the GE simulator and the GE driver pipeline: readings with valid states and UCUM units")
     func readingsArrive() async throws {
-        try await withTimeout(60, "GE readings") {
+        try await withTimeout("GE readings") {
             let pty = try TestPTY.open()
             let clock = BridgeClock()
             let bus = FeedBus()

@@ -10,7 +10,7 @@ import Testing
 struct PortPipelineTests {
     @Test("request sent, reply decoded, timer fired, stop bytes sent, capture written")
     func fullSession() async throws {
-        try await withTimeout(30, "the toy session") {
+        try await withTimeout("the toy session") {
             let pty = try TestPTY.open()
             let bus = FeedBus()
             let subscription = bus.subscribe(name: "test")
@@ -69,7 +69,7 @@ struct PortPipelineTests {
 
     @Test("the other end hanging up: disconnected, values marked stale by the ledger, then closed")
     func hangUp() async throws {
-        try await withTimeout(30, "the hang-up") {
+        try await withTimeout("the hang-up") {
             let pty = try TestPTY.open()
             let bus = FeedBus()
             let subscription = bus.subscribe(name: "test")
@@ -105,7 +105,7 @@ struct PortPipelineTests {
 
     @Test("line control requested by the driver is carried out before the bytes of the same call")
     func lineControlBeforeTransmit() async throws {
-        try await withTimeout(30, "line control") {
+        try await withTimeout("line control") {
             let pty = try TestPTY.open()
             let bus = FeedBus()
             let source = bus.addSource(identity: DeviceIdentity(driver: "toy", vendor: "Toy Medical", port: "pty"))
@@ -134,7 +134,7 @@ struct PortPipelineTests {
 
     @Test("cancelling the running task stops the session politely")
     func cancellation() async throws {
-        try await withTimeout(30, "the cancelled session") {
+        try await withTimeout("the cancelled session") {
             let pty = try TestPTY.open()
             let bus = FeedBus()
             let source = bus.addSource(identity: DeviceIdentity(driver: "toy", vendor: "Toy Medical", port: "pty"))
@@ -157,7 +157,7 @@ struct PortPipelineTests {
 
     @Test("a simulator hosted on the controller side talks to the pipeline end to end")
     func simulatorHostEndToEnd() async throws {
-        try await withTimeout(30, "simulated readings") {
+        try await withTimeout("simulated readings") {
             let pty = try TestPTY.open()
             let clock = BridgeClock()
             let bus = FeedBus()

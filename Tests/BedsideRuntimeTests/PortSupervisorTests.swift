@@ -8,7 +8,7 @@ import Testing
 struct PortSupervisorTests {
     @Test("after a hang-up the port is reopened and a fresh session starts; stop ends it for good")
     func reconnects() async throws {
-        try await withTimeout(30, "the reconnecting sessions") {
+        try await withTimeout("the reconnecting sessions") {
             let bus = FeedBus()
             let subscription = bus.subscribe(name: "test")
             var progress = bus.subscribe(name: "progress").makeAsyncIterator()

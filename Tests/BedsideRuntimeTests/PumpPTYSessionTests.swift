@@ -14,7 +14,7 @@ struct PumpPTYSessionTests {
 
     @Test("occlusion, clearing and restart are charted once each, in order", arguments: ["bbraun-bcc", "alaris-asena"])
     func occlusion(driverName: String) async throws {
-        try await withTimeout(120, "\(driverName) occlusion session") {
+        try await withTimeout("\(driverName) occlusion session") {
             let pty = try TestPTY.open()
             let clock = BridgeClock()
             let bus = FeedBus()

@@ -9,8 +9,10 @@ struct TimedOut: Error, CustomStringConvertible {
 }
 
 /// Runs `body`, failing with ``TimedOut`` if it has not finished after `seconds`. A guard against a
-/// hung test, not a speed assertion: the limits are generous.
-func withTimeout<T: Sendable>(_ seconds: Double = 20, _ what: String,
+/// hung test, not a speed assertion: the limits are generous, because on a two-core machine the test
+/// runner's CPU-bound suites (long simulated sessions) can hold both concurrency threads for a
+/// minute, and a body that is ready to finish then waits as long as its timer does.
+func withTimeout<T: Sendable>(_ what: String, seconds: Double = 300,
                               _ body: @escaping @Sendable () async throws -> T) async throws -> T {
     try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask { try await body() }

@@ -8,7 +8,10 @@ import BedsideModel
 struct ToyDriver: DeviceDriver {
     static let descriptor = DriverDescriptor(
         name: "toy", vendor: "Toy Medical", summary: "line-based test protocol",
-        defaultSerialSettings: SerialSettings(baudRate: 9600))
+        defaultSerialSettings: SerialSettings(baudRate: 9600),
+        // An hour: these tests are about the link, so a value may only go stale because the link
+        // did, never because a loaded machine delayed the test past the value's update period.
+        nominalUpdatePeriodNanoseconds: 3_600_000_000_000)
 
     static let pingAfterNanoseconds: Int64 = 50_000_000
 
