@@ -69,7 +69,24 @@ public struct DriverOutput: Sendable {
     /// states its deadline afresh, so a caller can never act on a stale one.
     public var nextDeadline: Timestamp?
     /// Protocol-level counters for this call (frames accepted, checksum failures, …), by name.
-    public var counters: [DriverCounter: Int] = [:]
+    public var counters: [DriverCounter: Int] {
+        get {
+            guard !pendingCounts.isEmpty else { return countedBefore }
+            var all = countedBefore
+            for (counter, amount) in pendingCounts { all[counter, default: 0] += amount }
+            return all
+        }
+        set {
+            countedBefore = newValue
+            pendingCounts.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// What ``count(_:by:)`` added in this call: a short list searched by name, because a driver
+    /// counts per value and hashing the counter's name each time cost more than decoding the
+    /// value. ``counters`` merges it into the dictionary when read.
+    private var pendingCounts: [(DriverCounter, Int)] = []
+    private var countedBefore: [DriverCounter: Int] = [:]
 
     public init() {}
 
@@ -80,11 +97,16 @@ public struct DriverOutput: Sendable {
         identity = nil
         if !subdeviceIdentities.isEmpty { subdeviceIdentities.removeAll() }
         nextDeadline = nil
-        counters.removeAll(keepingCapacity: true)
+        if !countedBefore.isEmpty { countedBefore.removeAll(keepingCapacity: true) }
+        pendingCounts.removeAll(keepingCapacity: true)
     }
 
     public mutating func count(_ counter: DriverCounter, by amount: Int = 1) {
-        counters[counter, default: 0] += amount
+        for i in pendingCounts.indices where pendingCounts[i].0 == counter {
+            pendingCounts[i].1 += amount
+            return
+        }
+        pendingCounts.append((counter, amount))
     }
 
     /// Asks for a tick at `deadline`, keeping an earlier request made in the same call.

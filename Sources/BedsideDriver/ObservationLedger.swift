@@ -180,8 +180,13 @@ public struct ObservationLedger: Sendable {
         var changed = false
         let found: Int?
         let mappedKey: UInt64?
-        if nextHint < entries.count, entries[nextHint].key.matches(r) {
-            found = nextHint
+        // A value missing from this message (an absent field sent once a minute) shifts the order
+        // by a few places: the next few entries are checked before any index.
+        var candidate = nextHint
+        let scanEnd = min(entries.count, nextHint + 4)
+        while candidate < scanEnd, !entries[candidate].key.matches(r) { candidate += 1 }
+        if candidate < scanEnd {
+            found = candidate
             mappedKey = nil
         } else {
             mappedKey = EntryIndexTable.key(r)

@@ -49,9 +49,7 @@ public struct FeedJSONWriter: Sendable {
         switch observation {
         case .numeric(let r): o.numericFields(r)
         case .waveform(let w):
-            o.metric(w.metric)
-            o.integer(#""instance":"#, Int64(w.instance))
-            if let c = w.containment { o.containment(c) }
+            o.identityFields(w.metric, w.instance, w.containment)
             o.string(#""unit":"#, w.unit)
             o.integer(#""unitCode":"#, w.unitCode.map(Int64.init))
             if let v = w.vendorUnit { o.string(#""vendorUnit":"#, v) }
@@ -172,9 +170,7 @@ public final class FeedLineEncoder {
 
 extension JSONObjectWriter {
     mutating func numericFields(_ r: NumericReading) {
-        metric(r.metric)
-        integer(#""instance":"#, Int64(r.instance))
-        if let c = r.containment { containment(c) }
+        identityFields(r.metric, r.instance, r.containment)
         decimal(#""value":"#, r.value)
         string(#""unit":"#, r.unit)
         integer(#""unitCode":"#, r.unitCode.map(Int64.init))
@@ -189,6 +185,28 @@ extension JSONObjectWriter {
         deviceTime(#""deviceTime":"#, r.deviceTime)
         time(#""hostTime":"#, r.hostTime)
         if let v = r.ageNanoseconds { integer(#""ageNs":"#, v) }
+    }
+
+    /// `"metric":…,"code":…,"vendorCode":…,"mapped":…,"instance":…` and the containment when
+    /// there is one; the same bytes every time for a value, so taken from the cache when it has them.
+    mutating func identityFields(_ m: MetricIdentity, _ instance: UInt16, _ c: Containment?) {
+        let slot = MetricFragmentCache.slot(m, instance, c)
+        if !first { out.append(UInt8(ascii: ",")) }
+        let cache = out.metrics
+        if cache.pointee.append(m, instance, c, slot: slot, to: &out) {
+            first = false
+            return
+        }
+        // Written as the first field of an object (no comma) and remembered from there.
+        let start = out.count
+        var fields = JSONObjectWriter(continuing: &out)
+        fields.first = true
+        fields.metric(m)
+        fields.integer(#""instance":"#, Int64(instance))
+        if let c { fields.containment(c) }
+        fields.handBack(into: &out)
+        cache.pointee.store(m, instance, c, slot: slot, bytes: UnsafeBufferPointer(start: out.base + start, count: out.count - start))
+        first = false
     }
 
     mutating func alarmFields(_ a: AlarmEvent) {
@@ -299,7 +317,7 @@ extension JSONObjectWriter {
 /// Appends `"key":value` pairs of one JSON object to a byte buffer.
 struct JSONObjectWriter {
     var out: JSONBytes
-    private var first = true
+    fileprivate var first = true
 
     init(_ buffer: inout JSONBytes) {
         out = buffer

@@ -8,8 +8,9 @@ extension PollResultDecoder {
                                        relativeTime: UInt32, replyTime: DeviceTime?, hostTime: Timestamp,
                                        into output: inout DriverOutput) {
         let key = ObjectContext.key(context: context, handle: handle)
-        var object = objects[key] ?? ObjectContext()
-        objects[key] = nil  // hold the only reference while editing, so the cached label is not copied
+        // Taken out (one lookup) to hold the only reference while editing, so the cached label is
+        // not copied; put back when done.
+        var object = objects.removeValue(forKey: key) ?? ObjectContext()
         defer { objects[key] = object }
         var numericValue: PDUReader?, numericCompound: PDUReader?
         var waveValue: PDUReader?, waveCompound: PDUReader?

@@ -32,4 +32,37 @@ public enum IntelliVueFCS {
         for _ in 0..<8 { v = (v & 1) != 0 ? (v >> 1) ^ 0x8408 : v >> 1 }
         return v
     }
+
+    /// Four tables for four bytes per step (slicing-by-4): `slices[k * 256 + i]` is the register
+    /// after byte `i` followed by `k` zero bytes. One byte at a time, each step waits for the
+    /// previous table lookup; four independent lookups per four bytes run in parallel.
+    static let slices: [UInt16] = {
+        var t = table + [UInt16](repeating: 0, count: 3 * 256)
+        for k in 1..<4 {
+            for i in 0..<256 {
+                let previous = t[(k - 1) * 256 + i]
+                t[k * 256 + i] = (previous >> 8) ^ table[Int(previous & 0xff)]
+            }
+        }
+        return t
+    }()
+
+    /// Feeds `count` bytes at `bytes` into the register, four at a time (the same result as
+    /// ``update(_:_:)`` byte by byte). `slices` is ``slices`` as a buffer.
+    @inline(__always)
+    static func update(_ crc: UInt16, _ bytes: UnsafePointer<UInt8>, count: Int,
+                       slices t: UnsafeBufferPointer<UInt16>) -> UInt16 {
+        var crc = crc
+        var i = 0
+        while i + 4 <= count {
+            let x = crc ^ (UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8)
+            crc = t[768 + Int(x & 0xff)] ^ t[512 + Int(x >> 8)] ^ t[256 + Int(bytes[i + 2])] ^ t[Int(bytes[i + 3])]
+            i += 4
+        }
+        while i < count {
+            crc = (crc >> 8) ^ t[Int(UInt8(truncatingIfNeeded: crc) ^ bytes[i])]
+            i += 1
+        }
+        return crc
+    }
 }

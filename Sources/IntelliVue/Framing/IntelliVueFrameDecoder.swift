@@ -94,6 +94,7 @@ public struct IntelliVueFrameDecoder: Sendable {
         // The CRC table is read through a pointer taken once per call: reaching a global `let`
         // per byte costs a lazy-initialisation check and a bounds check each time.
         IntelliVueFCS.table.withUnsafeBufferPointer { table in
+        IntelliVueFCS.slices.withUnsafeBufferPointer { slices in
         buffer.withUnsafeMutableBufferPointer { buf in
             scan: while i < end {
                 let b = bytes[i]
@@ -127,6 +128,27 @@ public struct IntelliVueFrameDecoder: Sendable {
                         break scan
                     }
                     if st == .inFrame && b == IntelliVueFraming.escape { st = .escaped; continue scan }
+                    if st == .inFrame, len < buf.count {
+                        // A run of ordinary bytes (most of a frame): copied and checksummed without
+                        // going through the state machine per byte. The run stops before a BOF,
+                        // EOF or escape, and before the buffer is full (the next byte then reports
+                        // the oversize frame as before).
+                        let runStart = len
+                        buf[len] = b
+                        len += 1
+                        let runEnd = min(end, i + (buf.count - len))
+                        while i < runEnd {
+                            let c = bytes[i]
+                            if c == IntelliVueFraming.beginOfFrame || c == IntelliVueFraming.endOfFrame
+                                || c == IntelliVueFraming.escape { break }
+                            buf[len] = c
+                            len += 1
+                            i += 1
+                        }
+                        crc = IntelliVueFCS.update(crc, UnsafePointer(buf.baseAddress! + runStart), count: len - runStart,
+                                                   slices: slices)
+                        continue scan
+                    }
                     let v = st == .escaped ? b ^ IntelliVueFraming.escapeXor : b
                     st = .inFrame
                     if len == buf.count {
@@ -139,6 +161,7 @@ public struct IntelliVueFrameDecoder: Sendable {
                     crc = (crc >> 8) ^ table[Int(UInt8(truncatingIfNeeded: crc) ^ v)]
                 }
             }
+        }
         }
         }
         if result == nil, stray > 0 {
