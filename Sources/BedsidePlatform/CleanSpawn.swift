@@ -20,7 +20,7 @@ public enum CleanSpawn {
         // Nor any descriptor beyond stdin, stdout and stderr: a child holding a dup of a pty's
         // controller (NIO dups the descriptors it is given, without close-on-exec) keeps that pty
         // from ever hanging up for as long as the child lives.
-        closeFrom?(&actions, 3)
+        _ = closeFrom?(&actions, 3)
         var attributes = cleanAttributes()
         defer { posix_spawnattr_destroy(&attributes) }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
