@@ -17,6 +17,10 @@ public enum CleanSpawn {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         configure(&actions)
+        // Nor any descriptor beyond stdin, stdout and stderr: a child holding a dup of a pty's
+        // controller (NIO dups the descriptors it is given, without close-on-exec) keeps that pty
+        // from ever hanging up for as long as the child lives.
+        _ = closeFrom?(&actions, 3)
         var attributes = cleanAttributes()
         defer { posix_spawnattr_destroy(&attributes) }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
@@ -48,4 +52,17 @@ public struct SpawnError: Error, CustomStringConvertible, Equatable {
     public var executable: String
     public var errno: Int32
     public var description: String { "could not start \(executable): \(String(cString: strerror(errno)))" }
+}
+
+extension CleanSpawn {
+    typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which Swift's Glibc
+    /// module does not import; looked up once, `nil` where the C library lacks it.
+    static let closeFrom: CloseFrom? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else {
+            return nil
+        }
+        return unsafeBitCast(symbol, to: CloseFrom.self)
+    }()
 }
