@@ -196,6 +196,14 @@ struct BCCSession: Sendable {
         return lostSight
     }
 
+    /// The device restarted: the answer in progress is abandoned and the link starts again.
+    mutating func restart(now: Timestamp, into output: inout DriverOutput) {
+        guard transmit else { return }
+        pendingControl = nil
+        connected = false
+        initialise(now: now, detail: "ADMIN:ALIVE (bed id 1) after a ComDevice restart", into: &output)
+    }
+
     mutating func stop(now: Timestamp, into output: inout DriverOutput) {
         if phase != .idle, phase != .stopped {
             // A pending <ACK> still goes out, so the ComDevice is not left waiting mid-answer.
