@@ -170,7 +170,11 @@ public struct AlarisAsenaDriver: DeviceDriver {
         r.vendorUnit = "alaris-asena:time-remaining (unit not documented)"
         if text.hasSuffix("+"), r.value != nil {
             r.state = .overRange
-            r.reason = "'\(text)': more than the pump shows"
+            r.reason = "'\(text)': more than the pump shows; unit not documented"
+        } else if r.state == .valid {
+            // A number without a known unit cannot be read as a measurement.
+            r.state = .questionable
+            r.reason = "unit not documented (the sample '24+' suggests hours)"
         }
         return r
     }

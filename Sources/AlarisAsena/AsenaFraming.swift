@@ -51,8 +51,12 @@ public enum AsenaFrameError: Error, Hashable, Sendable, CustomStringConvertible 
     case oversize
     /// The pump sent `<ESC>`: the partial reply is void.
     case aborted
-    /// A new `!` before the `<CR>` of the frame in progress.
+    /// A new `!` before the `<CR>` of the frame in progress (what follows is counted on its own).
     case truncated
+    /// A whole frame whose `<CR>` was damaged: it ran into the next `!`.
+    case lostEnd
+    /// A `<CR>` after bytes that had no `!`: a frame whose start was damaged.
+    case lostStart
 
     public var description: String {
         switch self {
@@ -61,6 +65,8 @@ public enum AsenaFrameError: Error, Hashable, Sendable, CustomStringConvertible 
         case .oversize: "frame longer than \(AsenaFraming.maximumFrameLength) bytes"
         case .aborted: "reply aborted by the pump (<ESC>)"
         case .truncated: "frame cut short by a new '!'"
+        case .lostEnd: "frame without its <CR> (damaged), run into the next '!'"
+        case .lostStart: "frame without its '!' (damaged)"
         }
     }
 
@@ -71,6 +77,7 @@ public enum AsenaFrameError: Error, Hashable, Sendable, CustomStringConvertible 
         case .oversize: "frames.length-error"
         case .aborted: "frames.aborted"
         case .truncated: "frames.truncated"
+        case .lostEnd, .lostStart: "frames.malformed"
         }
     }
 }
@@ -86,6 +93,8 @@ public struct AsenaFrameDecoder: Sendable {
 
     private var buffer: [UInt8] = []
     private var inFrame = false
+    /// Bytes arrived outside a frame since the last frame boundary.
+    private var stray = false
     public private(set) var discarded = 0
 
     public init() {}
@@ -98,6 +107,7 @@ public struct AsenaFrameDecoder: Sendable {
     public mutating func reset() {
         buffer.removeAll(keepingCapacity: true)
         inFrame = false
+        stray = false
     }
 
     public mutating func feed<C: Collection>(_ bytes: C) -> [Event] where C.Element == UInt8 {
@@ -105,17 +115,27 @@ public struct AsenaFrameDecoder: Sendable {
         for b in bytes {
             switch b {
             case AsenaFraming.start:
-                if inFrame { events.append(.error(.truncated)) }
+                if inFrame {
+                    // `body|CCCC` and one more byte: a complete frame whose <CR> was damaged.
+                    let complete = buffer.count >= 6 && buffer[buffer.count - 6] == AsenaFraming.checksumSeparator
+                    events.append(.error(complete ? .lostEnd : .truncated))
+                }
                 buffer.removeAll(keepingCapacity: true)
                 inFrame = true
+                stray = false
             case AsenaFraming.escape:
                 if inFrame { events.append(.error(.aborted)) } else { discarded += 1 }
                 reset()
             case AsenaFraming.end:
-                if inFrame { events.append(Self.check(buffer)) } else { discarded += 1 }
+                if inFrame {
+                    events.append(Self.check(buffer))
+                } else {
+                    discarded += 1
+                    if stray { events.append(.error(.lostStart)) }
+                }
                 reset()
             default:
-                guard inFrame else { discarded += 1; continue }
+                guard inFrame else { discarded += 1; stray = true; continue }
                 buffer.append(b)
                 if buffer.count > AsenaFraming.maximumFrameLength {
                     events.append(.error(.oversize))

@@ -62,6 +62,11 @@ struct AsenaSession: Sendable {
     }
 
     private mutating func sendNext(now: Timestamp, into output: inout DriverOutput) {
+        if queue.isEmpty, phase == .identifying {
+            // Identified: the first poll goes at once, the next ones every interval.
+            phase = .polling
+            queue = AsenaCommand.poll
+        }
         guard !queue.isEmpty else {
             outstanding = nil
             timeoutAt = nil

@@ -105,6 +105,17 @@ public struct BBraunBCCDriver: DeviceDriver {
                 output.identity = update
             }
         case .block(let f, let last):
+            if let jump = rack.clockWentBack(in: f) {
+                // A restarted ComDevice: its session is over (values stale, alarms ended); the block's
+                // values are its new ones, and the link starts again with ADMIN:ALIVE.
+                output.observations.append(.link(LinkEvent(
+                    kind: .disconnected, detail: "the ComDevice restarted (its clock went back from \(jump.from) s to \(jump.to) s); re-initialising",
+                    hostTime: now)))
+                rack.lostSight(now: now, into: &output)
+                rack.block(f, last: false, tables: tables, wordFormat: wordFormat, now: now, into: &output)
+                session.restart(now: now, into: &output)
+                return
+            }
             rack.block(f, last: last, tables: tables, wordFormat: wordFormat, now: now, into: &output)
         case .listened(let f):
             // Listening only: every block is read; a cycle ends with its <ETX> block.

@@ -15,8 +15,13 @@ public struct BCCFrame: Hashable, Sendable {
 
 /// Why the decoder refused a frame. Nothing refused is ever read.
 public enum BCCFrameError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// A new `<SOH>` arrived before the `<EOT>` of the frame in progress.
+    /// A new `<SOH>` arrived before the `<EOT>` of the frame in progress (what follows is counted
+    /// on its own).
     case truncated
+    /// A whole frame whose `<EOT>` was damaged: it ran into the next `<SOH>`.
+    case lostEnd
+    /// An `<EOT>` after bytes that had no `<SOH>`: a frame whose start was damaged.
+    case lostStart
     /// The frame grew past the longest length the 5-digit field allows.
     case oversize
     /// Character stuffing is on and an escape was not one of `EX EE ex ee` (or it is off and the
@@ -32,6 +37,8 @@ public enum BCCFrameError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .truncated: "frame cut short by a new <SOH>"
+        case .lostEnd: "frame without its <EOT> (damaged), run into the next <SOH>"
+        case .lostStart: "frame without its <SOH> (damaged)"
         case .oversize: "frame longer than \(BCCFraming.maximumFrameLength) bytes without <EOT>"
         case .badEscape: "invalid character stuffing (check the ComDevice's 'Character Stuffing' setting against the stuffing option)"
         case .lengthMismatch(let d, let a): "length field says \(d) bytes, the frame has \(a) (check the stuffing setting)"
@@ -45,9 +52,8 @@ public enum BCCFrameError: Error, Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .truncated: "frames.truncated"
         case .oversize, .lengthMismatch: "frames.length-error"
-        case .badEscape: "frames.bad-escape"
         case .checksumMismatch: "frames.checksum-error"
-        case .malformed: "frames.malformed"
+        case .malformed, .badEscape, .lostEnd, .lostStart: "frames.malformed"
         }
     }
 }
@@ -65,6 +71,8 @@ public struct BCCFrameDecoder: Sendable {
     public var stuffing: Bool
     private var buffer: [UInt8] = []
     private var inFrame = false
+    /// Bytes arrived outside a frame since the last frame boundary.
+    private var stray = false
     /// A frame is being collected (a control byte now would be inside it).
     public var isInsideFrame: Bool { inFrame }
     /// Bytes seen outside any frame since the last ``takeDiscarded()``.
@@ -85,6 +93,7 @@ public struct BCCFrameDecoder: Sendable {
     public mutating func reset() {
         buffer.removeAll(keepingCapacity: true)
         inFrame = false
+        stray = false
     }
 
     /// Feeds `bytes`; returns the frames and errors they complete, in order.
@@ -92,14 +101,26 @@ public struct BCCFrameDecoder: Sendable {
         var events: [Event] = []
         for b in bytes {
             if b == BCCFraming.soh {
-                if inFrame { events.append(.error(.truncated)) }
+                if inFrame {
+                    // `… <ETX|ETB> CCCCC` and one more byte: a complete frame whose <EOT> was damaged.
+                    let n = buffer.count
+                    let complete = n >= 8 && (buffer[n - 7] == BCCFraming.etx || buffer[n - 7] == BCCFraming.etb)
+                    events.append(.error(complete ? .lostEnd : .truncated))
+                }
                 buffer.removeAll(keepingCapacity: true)
                 buffer.append(b)
                 inFrame = true
+                stray = false
                 continue
             }
             guard inFrame else {
                 discarded += 1
+                if b == BCCFraming.eot, stray {
+                    events.append(.error(.lostStart))
+                    stray = false
+                } else if b != BCCFraming.eot {
+                    stray = true
+                }
                 continue
             }
             buffer.append(b)

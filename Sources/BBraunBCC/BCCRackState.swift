@@ -23,16 +23,21 @@ struct BCCRackState: Sendable {
     private var sightLost = false
 
     /// The device time of a quadruple: the ComDevice's power-on seconds, anchored to the host time
-    /// of the first answer of the session (and re-anchored when its clock goes back: a restart).
-    mutating func deviceTime(_ seconds: Int64, now: Timestamp, into output: inout DriverOutput) -> DeviceTime {
-        if let last = lastSeconds, seconds < last {
-            output.observations.append(.link(LinkEvent(
-                kind: .error, detail: "the ComDevice's clock went back from \(last) s to \(seconds) s: it restarted", hostTime: now)))
-            anchor = nil
-        }
-        lastSeconds = seconds
+    /// of the first answer of the session (re-anchored after a restart, ``clockWentBack(in:)``).
+    mutating func deviceTime(_ seconds: Int64, now: Timestamp) -> DeviceTime {
+        lastSeconds = max(lastSeconds ?? seconds, seconds)
         if anchor == nil { anchor = (seconds, now) }
         return .utc(anchor!.host.adding(nanoseconds: (seconds - anchor!.seconds) * 1_000_000_000))
+    }
+
+    /// Whether the ComDevice's clock went back in this block: it restarted. The clock is then
+    /// re-anchored; the caller ends the old session.
+    mutating func clockWentBack(in f: BCCFrame) -> (from: Int64, to: Int64)? {
+        guard let last = lastSeconds, let earliest = BCCQuadruple.parse(f.information).records.map(\.time).min(),
+              earliest < last else { return nil }
+        anchor = nil
+        lastSeconds = nil
+        return (last, earliest)
     }
 
     mutating func block(_ f: BCCFrame, last: Bool, tables: BCCTables, wordFormat: BCCWordFormat, now: Timestamp,
@@ -55,7 +60,7 @@ struct BCCRackState: Sendable {
         }
         for address in order {
             guard let report = reports[address] else { continue }
-            let dt = deviceTime(report.time, now: now, into: &output)
+            let dt = deviceTime(report.time, now: now)
             if address.isComDevice {
                 comDevice(report, now: now, into: &output)
             } else {

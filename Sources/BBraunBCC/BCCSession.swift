@@ -4,7 +4,8 @@ import BedsideModel
 /// The BCC request/response cycle (pumps.md §1.5) as a state machine: `ADMIN:ALIVE` at link start
 /// (bed id `1`), `ADMIN:VERSION`, then `MEM:GET` every poll interval. Every correct block is
 /// acknowledged with `<ACK>` 0.1 s after it arrived, a bad one with `<NAK>` (the ComDevice resends
-/// it; at most 3 times); the next request waits ≥ 0.5 s after the last block. A block missing for
+/// it; at most 3 times); the next MEM:GET waits ≥ 0.5 s after the last block (the identification
+/// requests follow 0.1 s after their ACK). A block missing for
 /// 3 s gets the request resent once, then the link is re-initialised with `ADMIN:ALIVE`.
 ///
 /// Only the requests of ``BCCRequest`` are ever sent: none changes a pump's programming.
@@ -37,7 +38,10 @@ struct BCCSession: Sendable {
     let transmit: Bool
     let pollInterval: Int64
     static let ackDelay: Int64 = 100_000_000
+    /// Between MEM:GET answers (spec: ≥ 0.5 s after the final block).
     static let requestGap: Int64 = 500_000_000
+    /// After the answers to ADMIN:ALIVE and ADMIN:VERSION, for which the specification asks no gap.
+    static let identificationGap: Int64 = 100_000_000
     static let blockTimeout: Int64 = 3_000_000_000
     static let maximumNAKs = 3
 
@@ -104,7 +108,7 @@ struct BCCSession: Sendable {
             acknowledge(now: now)
             bedId = f.bedId
             failedInitialisations = 0
-            schedule(.version, at: now.adding(nanoseconds: Self.ackDelay + Self.requestGap))
+            schedule(.version, at: now.adding(nanoseconds: Self.ackDelay + Self.identificationGap))
             return .alive(bedId: f.bedId)
         case .initialising where gnerr != nil && records.count == 1:
             // Refused: tell, and try again after the time-out.
@@ -115,7 +119,7 @@ struct BCCSession: Sendable {
             return .ignored
         case .askingVersion where version != nil:
             acknowledge(now: now)
-            schedule(.memGet, at: now.adding(nanoseconds: Self.ackDelay + Self.requestGap))
+            schedule(.memGet, at: now.adding(nanoseconds: Self.ackDelay + Self.identificationGap))
             if !connected {
                 connected = true
                 link(.connected, "ComDevice bed id \(bedId)", now, &output)
@@ -190,6 +194,14 @@ struct BCCSession: Sendable {
             }
         }
         return lostSight
+    }
+
+    /// The device restarted: the answer in progress is abandoned and the link starts again.
+    mutating func restart(now: Timestamp, into output: inout DriverOutput) {
+        guard transmit else { return }
+        pendingControl = nil
+        connected = false
+        initialise(now: now, detail: "ADMIN:ALIVE (bed id 1) after a ComDevice restart", into: &output)
     }
 
     mutating func stop(now: Timestamp, into output: inout DriverOutput) {

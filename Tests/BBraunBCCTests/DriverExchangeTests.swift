@@ -41,17 +41,17 @@ struct DriverExchangeTests {
         run.tick(0.3)
         #expect(run.sent == [0x06])
         run.sent = []
-        run.tick(0.8)
+        run.tick(0.4)
         #expect(run.sent == FramingVectorTests.bytes("<SOH>00041<STX>ComSystem/1/1>ADMIN:VERSION<ETX>00102<EOT>"))
         run.sent = []
-        run.feed("<SOH>00043<STX>ComSystem/1/1>207,50100,V3.30<ETX>00160<EOT>", at: 0.9)
-        run.tick(1.0)
+        run.feed("<SOH>00043<STX>ComSystem/1/1>207,50100,V3.30<ETX>00160<EOT>", at: 0.5)
+        run.tick(0.6)
         #expect(run.sent == [0x06])
         run.sent = []
-        run.tick(1.5)
+        run.tick(0.7)
         #expect(run.sent == FramingVectorTests.bytes("<SOH>00035<STX>ComSystem/1/1>MEM:GET<ETX>00153<EOT>"))
         run.sent = []
-        run.feed(FramingVectorTests.e7Text, at: 2.0)
+        run.feed(FramingVectorTests.e7Text, at: 1.0)
         let numerics = run.observations.compactMap { if case .numeric(let r) = $0 { r } else { nil } }
         let rate = try #require(numerics.first { $0.metric.referenceID == "MDC_FLOW_FLUID_PUMP" })
         #expect(rate.value == DecimalValue("12.50") && rate.unit == "mL/h" && rate.unitCode == 265266)
@@ -62,12 +62,12 @@ struct DriverExchangeTests {
         #expect(channel.status == .infusing)  // INM3 = 1, no alarm flag
         #expect(channel.drug == "Ketamin500mg/50")
         #expect(run.driver.rack.known.keys.contains(BCCAddress(pillar: 1, slot: 1)))
-        run.tick(2.1)
+        run.tick(1.1)
         #expect(run.sent == [0x06], "each block is acknowledged")
         run.sent = []
         // Last block: pump 50112 removed (never seen in this session: nothing to remove).
-        run.feed("<SOH>00047<STX>ComSystem/1/1>3600,50112,GNERR,39<ETX>00211<EOT>", at: 2.4)
-        run.tick(2.5)
+        run.feed("<SOH>00047<STX>ComSystem/1/1>3600,50112,GNERR,39<ETX>00211<EOT>", at: 1.4)
+        run.tick(1.5)
         #expect(run.sent == [0x06])
         #expect(!run.observations.contains { if case .infusionEvent = $0 { true } else { false } },
                 "the first look at a rack is its baseline")
@@ -78,9 +78,9 @@ struct DriverExchangeTests {
         var run = Run()
         run.start()
         run.feed("<SOH>00045<STX>ComSystem/1/1>206,50100,GNACK,0<ETX>00071<EOT>", at: 0.2)
-        run.tick(0.3); run.tick(0.8)
-        run.feed("<SOH>00043<STX>ComSystem/1/1>207,50100,V3.30<ETX>00160<EOT>", at: 0.9)
-        run.tick(1.0); run.tick(1.5)
+        run.tick(0.3); run.tick(0.4)
+        run.feed("<SOH>00043<STX>ComSystem/1/1>207,50100,V3.30<ETX>00160<EOT>", at: 0.5)
+        run.tick(0.6); run.tick(0.7)
         run.sent = []
         run.observations = []
         var bad = FramingVectorTests.bytes(FramingVectorTests.e7Text)
@@ -97,15 +97,63 @@ struct DriverExchangeTests {
         var run = Run()
         run.start()
         run.feed("<SOH>00045<STX>ComSystem/1/1>206,50100,GNACK,0<ETX>00071<EOT>", at: 0.2)
-        run.tick(0.3); run.tick(0.8)
-        run.feed("<SOH>00043<STX>ComSystem/1/1>207,50100,V3.30<ETX>00160<EOT>", at: 0.9)
-        run.tick(1.0); run.tick(1.5)   // MEM:GET
-        run.tick(4.5)                  // no block: resent
-        run.tick(7.5)                  // still none: silent, ADMIN:ALIVE again
+        run.tick(0.3); run.tick(0.4)
+        run.feed("<SOH>00043<STX>ComSystem/1/1>207,50100,V3.30<ETX>00160<EOT>", at: 0.5)
+        run.tick(0.6); run.tick(0.7)   // MEM:GET
+        run.tick(3.7)                  // no block: resent
+        run.tick(6.7)                  // still none: silent, ADMIN:ALIVE again
         #expect(run.observations.contains { if case .link(let l) = $0 { l.kind == .silent } else { false } })
         run.observations = []
         run.feed(FramingVectorTests.e7Text, at: 7.6)
         #expect(run.observations.contains { if case .numeric(let r) = $0 { r.value == DecimalValue("12.50") } else { false } })
         #expect(!run.observations.contains { if case .link(let l) = $0 { l.kind == .error } else { false } })
+    }
+
+    /// Frames built here from the notes' grammar; their length and checksum are computed by the
+    /// framing under test, which E1–E10 check independently.
+    static func block(_ records: [String], last: Bool = true) -> String {
+        String(decoding: BCCFraming.plainFrame(bedId: "ComSystem", information: Array(records.joined(separator: "\u{1E}").utf8),
+                                               terminator: last ? .lastBlock : .moreBlocks), as: UTF8.self)
+    }
+
+    /// A run polled up to its first MEM:GET, listening only so every block is read in order.
+    static func listening() -> Run {
+        var run = Run()
+        run.driver = BBraunBCCDriver(configuration: DriverConfiguration(transmitEnabled: false))
+        run.start()
+        return run
+    }
+
+    @Test("GNERR codes: 4x is a link error for that pump (once), 5x a rack error that removes no pump, 11 an empty rack")
+    func errorCodes() {
+        var run = Self.listening()
+        let pump = ["10,50111,GNMODEL,688F030006", "10,50111,INRT,1.00", "10,50111,INM3,1"]
+        run.feed(Self.block(pump), at: 1)
+        run.feed(Self.block(["15,50111,GNERR,41"]), at: 6)
+        run.feed(Self.block(["20,50111,GNERR,41"]), at: 11)
+        let pumpErrors = run.observations.compactMap { if case .link(let l) = $0, l.kind == .error, l.subdevice == "pillar1/slot1" { l } else { nil } }
+        #expect(pumpErrors.count == 1)
+        #expect(pumpErrors.first?.detail?.contains("GNERR 41") == true)
+        run.observations = []
+        run.feed(Self.block(["25,50100,GNERR,51"]), at: 16)
+        #expect(run.observations.contains { if case .link(let l) = $0 { l.kind == .error && l.subdevice == nil } else { false } })
+        #expect(!run.observations.contains { if case .infusionEvent(let e) = $0 { e.kind == .pumpRemoved } else { false } })
+        run.observations = []
+        run.feed(Self.block(["30,50100,GNERR,11"]), at: 21)
+        #expect(run.observations.contains { if case .infusionEvent(let e) = $0 { e.kind == .pumpRemoved && e.subdevice == "pillar1/slot1" } else { false } })
+    }
+
+    @Test("A pump inserted after the first cycle (GNNEW) is added; _NV and 65535 are absent, not zero")
+    func insertion() throws {
+        var run = Self.listening()
+        run.feed(Self.block(["10,50100,FMNOR,1"]), at: 1)
+        run.feed(Self.block(["15,50112,GNNEW,686L030007", "15,50112,INRT,_NV", "15,50112,INRMT,65535", "15,50112,INVI,0.0"]), at: 6)
+        let added = run.observations.compactMap { if case .infusionEvent(let e) = $0, e.kind == .pumpAdded { e } else { nil } }
+        #expect(added.map(\.subdevice) == ["pillar1/slot2"])
+        let numerics = run.observations.compactMap { if case .numeric(let r) = $0 { r } else { nil } }
+        let rate = try #require(numerics.first { $0.metric.referenceID == "MDC_FLOW_FLUID_PUMP" })
+        #expect(rate.state == .absent && rate.value == nil)
+        let remaining = try #require(numerics.first { $0.metric.referenceID == "MDC_TIME_PD_REMAIN" })
+        #expect(remaining.state == .absent && remaining.reason?.hasPrefix("65535") == true)
     }
 }

@@ -10,7 +10,7 @@ import Testing
 /// written from the notes' frames, with the host's ACKs at the pacing the specification asks for.
 /// Its expected feed (`.expected.ndjson`, checked by the runtime's fixture suite) therefore rests on
 /// the notes, not on our simulator. BEDSIDE_WRITE_FIXTURES=1 writes the capture again.
-@Suite struct FixtureTests {
+@Suite(.serialized) struct FixtureTests {
     static let name = "notes-exchange"
     static let start = Timestamp(secondsSinceEpoch: 1_800_000_000)
 
@@ -21,19 +21,19 @@ import Testing
             CaptureChunk(time: at(0), direction: .tx, bytes: b("<SOH>00031<STX>1/1/1>ADMIN:ALIVE<ETX>00061<EOT>")),
             CaptureChunk(time: at(0.2), direction: .rx, bytes: b("<SOH>00045<STX>ComSystem/1/1>206,50100,GNACK,0<ETX>00071<EOT>")),
             CaptureChunk(time: at(0.3), direction: .tx, bytes: [0x06]),
-            CaptureChunk(time: at(0.8), direction: .tx, bytes: b("<SOH>00041<STX>ComSystem/1/1>ADMIN:VERSION<ETX>00102<EOT>")),
-            CaptureChunk(time: at(0.9), direction: .rx, bytes: b("<SOH>00043<STX>ComSystem/1/1>207,50100,V3.30<ETX>00160<EOT>")),
-            CaptureChunk(time: at(1.0), direction: .tx, bytes: [0x06]),
-            CaptureChunk(time: at(1.5), direction: .tx, bytes: b("<SOH>00035<STX>ComSystem/1/1>MEM:GET<ETX>00153<EOT>")),
-            CaptureChunk(time: at(2.0), direction: .rx, bytes: b(FramingVectorTests.e7Text)),
-            CaptureChunk(time: at(2.1), direction: .tx, bytes: [0x06]),
-            CaptureChunk(time: at(2.4), direction: .rx, bytes: b("<SOH>00047<STX>ComSystem/1/1>3600,50112,GNERR,39<ETX>00211<EOT>")),
-            CaptureChunk(time: at(2.5), direction: .tx, bytes: [0x06]),
+            CaptureChunk(time: at(0.4), direction: .tx, bytes: b("<SOH>00041<STX>ComSystem/1/1>ADMIN:VERSION<ETX>00102<EOT>")),
+            CaptureChunk(time: at(0.5), direction: .rx, bytes: b("<SOH>00043<STX>ComSystem/1/1>207,50100,V3.30<ETX>00160<EOT>")),
+            CaptureChunk(time: at(0.6), direction: .tx, bytes: [0x06]),
+            CaptureChunk(time: at(0.7), direction: .tx, bytes: b("<SOH>00035<STX>ComSystem/1/1>MEM:GET<ETX>00153<EOT>")),
+            CaptureChunk(time: at(1.0), direction: .rx, bytes: b(FramingVectorTests.e7Text)),
+            CaptureChunk(time: at(1.1), direction: .tx, bytes: [0x06]),
+            CaptureChunk(time: at(1.4), direction: .rx, bytes: b("<SOH>00047<STX>ComSystem/1/1>3600,50112,GNERR,39<ETX>00211<EOT>")),
+            CaptureChunk(time: at(1.5), direction: .tx, bytes: [0x06]),
         ]
         let header = CaptureHeader(
             driver: "bbraun-bcc", serialSettings: BBraunBCCDriver.descriptor.defaultSerialSettings, port: "notes",
             device: DeviceIdentity(driver: "bbraun-bcc", vendor: "B. Braun", port: "notes"), startTime: start,
-            note: "the worked examples E1, E2, E3, E4, E5, E7, E8 of the research notes (pumps.md §1.14) as one exchange; ACKs 0.1 s after each block")
+            note: "the worked examples E1, E2, E3, E4, E5, E7, E8 of the research notes (pumps.md §1.14) as one exchange; ACKs 0.1 s after each block, each identification request 0.1 s after its ACK")
         return Capture(header: header, chunks: chunks)
     }
 

@@ -151,11 +151,14 @@ struct SimulatorSessionTests {
         #expect(s.numerics.contains { $0.subdevice == "pillar1/slot1" && $0.state == .absent && $0.reason == "pump removed from the rack" })
     }
 
-    @Test("Rack restart: its clock goes back, the driver says so and carries on without duplicate events")
+    @Test("Rack restart: its clock goes back, the session ends (disconnected, values stale) and starts again, no duplicate events")
     func rackRestart() {
         var s = Self.session(options: ["misbehave": "restart@1000"])
         s.run(seconds: 1300)
-        #expect(s.links.contains { $0.kind == .error && ($0.detail ?? "").contains("restarted") })
+        #expect(s.links.contains { $0.kind == .disconnected && ($0.detail ?? "").contains("restarted") })
+        #expect(s.numerics.contains { $0.state == .stale })
+        let requests = s.links.filter { $0.kind == .requesting }.count
+        #expect(requests >= 2, "ADMIN:ALIVE again after the restart")
         #expect(Self.events(s, subdevice: "pillar1/slot1").filter { $0.kind != .communicationChanged }.map(\.kind)
                 == [.started, .bolusStarted, .bolusEnded, .rateChanged])
     }

@@ -12,7 +12,8 @@ import BedsideScenario
 /// else — in particular any request that would program a pump — is answered `GNERR 68` and
 /// counted in ``refusedRequests``.
 ///
-/// Options: `start=<seconds>` (scenario second to start at, default 0), `stuffing=on|off` (default off), `bed-id=<id>` (default `SimBed1`), `flags=words|single`
+/// Options: `start=<seconds>` (scenario second to start at, default 0), `clock=first-poll` (the
+/// scenario clock starts at the first data request), `stuffing=on|off` (default off), `bed-id=<id>` (default `SimBed1`), `flags=words|single`
 /// (STATUS1/ALARM1/PREALARM words, default, or the INMxx/INAxx flags), and
 /// `misbehave=<fault>@<seconds>[+<duration>][,…]` in real seconds since start:
 /// `silence` (no answer, default 20 s), `corrupt-frame` (the next block goes out with a bad
@@ -28,6 +29,10 @@ public struct BBraunBCCSimulator: DeviceSimulator {
     let speed: Double
     /// Scenario second the simulator starts at (option `start`), to play one part of the session.
     let startOffset: Double
+    /// Option `clock=first-poll`: the scenario clock starts at the host's first data request instead
+    /// of at power-on, so a part of the session plays whole however long the host takes to connect.
+    let clockFromFirstPoll: Bool
+    private var firstPoll: Timestamp?
     let faults: SimulatorFaultSchedule
     let program = InfusionProgram()
     private var pumps: [BCCSimulatedPump]
@@ -53,6 +58,7 @@ public struct BBraunBCCSimulator: DeviceSimulator {
         bedId = configuration.options["bed-id"] ?? "SimBed1"
         words = configuration.options["flags"] != "single"
         speed = configuration.scenarioSpeed > 0 ? configuration.scenarioSpeed : 1
+        clockFromFirstPoll = configuration.options["clock"] == "first-poll"
         startOffset = configuration.options["start"].flatMap { Double($0) }.map { min(max($0, 0), InfusionSessionTimeline.duration) } ?? 0
         faults = SimulatorFaultSchedule(option: configuration.options["misbehave"], known: Self.faultNames)
         decoder = BCCFrameDecoder(stuffing: stuffing)
@@ -69,8 +75,8 @@ public struct BBraunBCCSimulator: DeviceSimulator {
 
     /// Scenario seconds at `now`.
     public func scenarioTime(at now: Timestamp) -> Double {
-        guard let started else { return startOffset }
-        return startOffset + Double(now.nanoseconds(since: started)) / 1e9 * speed
+        guard let origin = clockFromFirstPoll ? firstPoll : started else { return startOffset }
+        return startOffset + Double(max(0, now.nanoseconds(since: origin))) / 1e9 * speed
     }
 
     public mutating func start(now: Timestamp, into output: inout SimulatorOutput) {
@@ -164,6 +170,7 @@ public struct BBraunBCCSimulator: DeviceSimulator {
         case "ADMIN:VERSION":
             answer(records: ["\(t),50100,V3.30"], into: &output)
         case "MEM:GET":
+            if firstPoll == nil { firstPoll = now }
             memGet(slot: nil, now: now, into: &output)
         default:
             if text.hasPrefix("MEM:GETSLOT#"), text.utf8.count == 14,

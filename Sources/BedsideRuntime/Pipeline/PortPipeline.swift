@@ -121,7 +121,9 @@ public final class PortPipeline: Sendable {
                 endReason = .portError(String(describing: error))
                 break loop
             case .writeFailed(let error):
-                endReason = .portError("write failed: \(error)")
+                // A write to a port that has just hung up can fail before the hang-up itself is
+                // read: that is the device going away, not a fault of the port.
+                endReason = Self.isHangUp(error) ? .endOfFile : .portError("write failed: \(error)")
                 break loop
             }
         }
@@ -322,5 +324,14 @@ public final class PortPipeline: Sendable {
             }
             logCounters()
         }
+    }
+}
+
+extension PortPipeline {
+    /// Whether a write failed because the other end is gone (closed channel, EIO from a hung-up tty).
+    static func isHangUp(_ error: any Error) -> Bool {
+        if let e = error as? ChannelError, e == .ioOnClosedChannel || e == .outputClosed { return true }
+        if let e = error as? IOError, e.errnoCode == 5 { return true }  // EIO
+        return false
     }
 }
