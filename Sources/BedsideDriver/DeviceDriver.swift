@@ -124,6 +124,8 @@ public struct DriverDescriptor: Sendable {
     /// What each metric can physically be reported as by the device; a `valid` value outside is
     /// turned `invalid` ("outside the device's range") with its number kept.
     public var deviceRanges: DeviceRanges
+    /// Whether the protocol's frames carry a check that shows damage (``FrameCheck``).
+    public var frameCheck: FrameCheck = .checksum
 
     public init(name: String, vendor: String, summary: String, defaultSerialSettings: SerialSettings,
                 options: [DriverOptionSpec] = [], nominalUpdatePeriodNanoseconds: Int64 = 5_000_000_000,
