@@ -99,6 +99,9 @@ public final class PortPipeline: Sendable {
         session.start(now: start)
 
         var endReason = EndReason.stopped
+        // A write that fails ends the session like a hang-up: a driver that polls often (DINAMAP)
+        // writes to an unplugged port before the read side sees the end.
+        var writeFailed = false
         loop: for await event in events {
             switch event {
             case .received(let bytes, let time):
@@ -116,6 +119,7 @@ public final class PortPipeline: Sendable {
                 break loop
             case .writeFailed(let error):
                 endReason = .portError("write failed: \(error)")
+                writeFailed = true
                 break loop
             }
         }
@@ -135,10 +139,11 @@ public final class PortPipeline: Sendable {
         case .endOfFile: detail = "the port hung up (device or adapter disconnected, or the other end closed)"
         case .portError(let text): detail = "port error: \(text)"
         }
-        // A hang-up is the device going away, not just the port closing: say so first. Either event
+        // A hang-up (or a write the port refused) is the device going away, not just the port
+        // closing: say so first. Either event
         // makes the ledger mark every value stale and end the open alarms.
         let end = clock.now()
-        if endReason == .endOfFile {
+        if endReason == .endOfFile || writeFailed {
             session.announce(LinkEvent(kind: .disconnected, detail: detail, hostTime: end))
         }
         session.announce(LinkEvent(kind: .closed, detail: detail, hostTime: end))
