@@ -149,6 +149,8 @@ public struct DriverDescriptor: Sendable {
     /// How `bedside probe` recognizes the device: passive listening or a read-only request
     /// (``DriverDetection``); by default the probe skips the driver.
     public var detection: DriverDetection
+    /// Whether the protocol's frames carry a check that shows damage (``FrameCheck``).
+    public var frameCheck: FrameCheck = .checksum
 
     public init(name: String, vendor: String, summary: String, defaultSerialSettings: SerialSettings,
                 options: [DriverOptionSpec] = [], nominalUpdatePeriodNanoseconds: Int64 = 5_000_000_000,

@@ -81,6 +81,13 @@ struct DinamapPoller: Sendable {
 
     /// A checked reply to the outstanding request arrived.
     mutating func answered(now: Timestamp, into output: inout DriverOutput) {
+        heard(now: now, into: &output)
+        advance(now: now, into: &output)
+    }
+
+    /// A checked reply arrived, whether or not it answers the request now waiting (a monitor that
+    /// was off answers the requests queued meanwhile): the monitor is there.
+    mutating func heard(now: Timestamp, into output: inout DriverOutput) {
         missedInARow = 0
         badInARow = 0
         reportedBad = false
@@ -90,7 +97,6 @@ struct DinamapPoller: Sendable {
         }
         everAnswered = true
         silent = false
-        advance(now: now, into: &output)
     }
 
     /// A damaged line arrived while a reply was awaited: taken as that reply, lost.

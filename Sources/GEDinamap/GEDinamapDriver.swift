@@ -125,6 +125,7 @@ public struct GEDinamapDriver: DeviceDriver {
             poller.answered(now: now, into: &output)
         } else if configuration.transmitEnabled {
             output.count("replies.late")
+            poller.heard(now: now, into: &output)
         }
         decoder.decode(reply, zone: configuration.deviceTimeZone, now: now, into: &output)
     }

@@ -12,13 +12,18 @@ import BedsideModel
 /// The line's time stamp is the device clock (two-digit year, no zone): resolved in
 /// ``DriverConfiguration/deviceTimeZone``.
 public struct MasimoASCIIDriver: DeviceDriver {
-    public static let descriptor = DriverDescriptor(
-        name: "masimo-ascii",
-        vendor: "Masimo",
-        summary: "Masimo Radical-7 / Rad-8 / Radical-5 pulse oximeter, ASCII 1 serial output (listen-only)",
-        defaultSerialSettings: SerialSettings(baudRate: 9600),
-        nominalUpdatePeriodNanoseconds: 1_000_000_000,
-        deviceRanges: MasimoTables.shared.numerics.deviceRanges)
+    public static let descriptor: DriverDescriptor = {
+        var d = DriverDescriptor(
+            name: "masimo-ascii",
+            vendor: "Masimo",
+            summary: "Masimo Radical-7 / Rad-8 / Radical-5 pulse oximeter, ASCII 1 serial output (listen-only)",
+            defaultSerialSettings: SerialSettings(baudRate: 9600),
+            nominalUpdatePeriodNanoseconds: 1_000_000_000,
+            deviceRanges: MasimoTables.shared.numerics.deviceRanges)
+        // ASCII 1 has no checksum: a digit damaged into another digit cannot be seen (README).
+        d.frameCheck = .grammarOnly
+        return d
+    }()
 
     /// Without a valid line for this long the link is reported silent (the device sends one a second).
     public static let silenceTimeoutNanoseconds: Int64 = 5_000_000_000

@@ -8,7 +8,8 @@ import BedsideModel
 ///   `calibrating`, `questionable` for signal-quality flags and unknown bits, with every active bit
 ///   named in the reason. A field of dashes is `absent`.
 /// - A field the table does not know is forwarded under its own key (`masimo:<KEY>`), unmapped and
-///   counted, never assigned to a known metric.
+///   counted, never assigned to a known metric, and its text only in the reason (state `invalid`,
+///   no number): its meaning is unknown, and a key damaged on the line looks just like a new field.
 /// - ALARM bits are alarms (physiological, about the field the table names; unknown bits as
 ///   unknown alarms), EXC bits other than the normal-operation flag are technical alerts; both go
 ///   through one ``AlarmLifecycle``.
@@ -65,6 +66,9 @@ struct MasimoLineDecoder: Sendable {
                     case .no: guard !value.hasSuffix("%") else { throw .malformedValue(key) }
                     case .either: break
                     }
+                    if case .number(let d) = parsed, let width = tables.digits[key], !Self.printed(d.text, as: width) {
+                        throw .malformedValue(key)
+                    }
                 } else {
                     // A field we do not know must still look like a value of this protocol (a
                     // number, dashes or hex digits), or the line is taken as damaged.
@@ -73,6 +77,14 @@ struct MasimoLineDecoder: Sendable {
                 }
             }
         }
+    }
+
+    /// Whether `text` (sign allowed) has exactly `width`'s integer and fraction digits.
+    static func printed(_ text: Substring, as width: (integer: Int, fraction: Int)) -> Bool {
+        var body = text
+        if let f = body.first, f == "+" || f == "-" { body = body.dropFirst() }
+        let parts = body.split(separator: ".", omittingEmptySubsequences: false)
+        return parts[0].count == width.integer && (parts.count == 2 ? parts[1].count : 0) == width.fraction
     }
 
     mutating func decode(_ line: MasimoLine, zone: any DeviceTimeZone, hostTime: Timestamp, into output: inout DriverOutput) {
@@ -202,15 +214,11 @@ struct MasimoLineDecoder: Sendable {
     static func unknownField(_ key: String, raw: String, deviceTime: DeviceTime, hostTime: Timestamp) -> NumericReading {
         let metric = MetricIdentity.unmapped("masimo:\(key)")
         switch MasimoFieldValue(raw) {
-        case .number(let d):
-            if let v = DecimalValue(text: d.text) {
-                return NumericReading(metric: metric, value: v, unit: nil, vendorUnit: d.percent ? "%" : nil, state: .valid,
-                                      reason: nil, displayLabel: key, deviceTime: deviceTime, hostTime: hostTime)
-            }
-            fallthrough
-        case .malformed:
+        case .number, .malformed:
+            // Its meaning and unit are not in our sources, and without a checksum a damaged key
+            // (`ALIRM`) looks just like a new field: the text is forwarded, never as a number.
             return NumericReading(metric: metric, value: nil, unit: nil, state: .invalid,
-                                  reason: "field \(key)=\(raw) is not in our sources and not a number: forwarded as unknown",
+                                  reason: "unknown field \(key)=\(raw): not in our sources, forwarded as text only",
                                   displayLabel: key, deviceTime: deviceTime, hostTime: hostTime)
         case .absent:
             return NumericReading(metric: metric, value: nil, unit: nil, state: .absent, reason: "no value (\(key)=\(raw))",

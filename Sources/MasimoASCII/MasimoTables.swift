@@ -32,6 +32,8 @@ public struct MasimoTables: Sendable {
     public let numerics: MetricMappingTable
     /// The `percent` column of `numerics.tsv`, by field.
     public let percentSign: [String: PercentSign]
+    /// The `digits` column: integer and fraction digits a number of the field is printed with.
+    public let digits: [String: (integer: Int, fraction: Int)]
     public let exceptions: [ExceptionBit]
     public let alarms: [AlarmBit]
 
@@ -57,13 +59,22 @@ public struct MasimoTables: Sendable {
         numerics = try MetricMappingTable(name: "numerics.tsv", text: try text("numerics.tsv"), keyColumn: "field",
                                           vendorPrefix: "masimo")
         var percent: [String: PercentSign] = [:]
-        for row in try MappingTable(name: "numerics.tsv", text: try text("numerics.tsv"), required: ["field", "percent"]).rows {
+        var digits: [String: (integer: Int, fraction: Int)] = [:]
+        for row in try MappingTable(name: "numerics.tsv", text: try text("numerics.tsv"), required: ["field", "percent", "digits"]).rows {
             guard let f = row["field"], let p = row["percent"].flatMap(PercentSign.init(rawValue:)) else {
                 throw MetricMappingTable.LoadError(description: "numerics.tsv line \(row.line): percent must be yes, no or either")
             }
             percent[f] = p
+            if let d = row["digits"] {
+                let parts = d.split(separator: ".", omittingEmptySubsequences: false)
+                guard (1...2).contains(parts.count), let i = Int(parts[0]), parts.count == 1 || Int(parts[1]) != nil else {
+                    throw MetricMappingTable.LoadError(description: "numerics.tsv line \(row.line): digits must be like 3 or 2.2")
+                }
+                digits[f] = (i, parts.count == 2 ? Int(parts[1])! : 0)
+            }
         }
         percentSign = percent
+        self.digits = digits
         let exc = try MappingTable(name: "exceptions.tsv", text: try text("exceptions.tsv"),
                                    required: ["bit", "text", "effect", "fields", "source"])
         exceptions = try exc.rows.map { row in

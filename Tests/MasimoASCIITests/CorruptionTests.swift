@@ -95,6 +95,8 @@ import Testing
             "02/22/16 22:47:45 SPO2=098% SPO2=097% ALARM=0000 EXC=000800", // a key twice
             "02/22/16 22:47:45 SPO2=098% ALARM=0000",               // no EXC: cut short
             "02/22/16 22:47:45 spo2=098% ALARM=0000 EXC=000800",   // lower-case key
+            "02/22/16 22:47:45 PI=03.605 ALARM=0000 EXC=000800",   // '%' read as '5': three decimals
+            "02/22/16 22:47:45 BPM=0975 ALARM=0000 EXC=000800",    // four digits
         ]
         for line in bad {
             let out = decodeBytes(Array(line.utf8) + [0x0D, 0x0A])

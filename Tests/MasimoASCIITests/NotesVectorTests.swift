@@ -63,7 +63,7 @@ import Testing
         }
         // RESVD is in no table: forwarded under its own key, unmapped, never as another metric.
         let resvd = out.reading("masimo:RESVD")
-        #expect(resvd != nil && resvd?.metric.isMapped == false && resvd?.state == .absent)
+        #expect(resvd != nil && resvd?.metric.isMapped == false && resvd?.state == .absent && resvd?.value == nil)
         #expect(out.counters["fields.unknown"] == 1)
         // 0x400 is an alert; 0x800 is not; EXC1 = 0 adds nothing.
         #expect(out.alarms.map(\.text) == ["low signal IQ"])
@@ -131,7 +131,8 @@ import Testing
         #expect(out.reading("masimo:SPO2")?.value == dec("95"))
         #expect(out.reading("masimo:BPM")?.value == dec("70"))
         let unknown = out.reading("masimo:NEWFIELD")
-        #expect(unknown?.metric.isMapped == false && unknown?.value == dec("12") && unknown?.unit == nil)
+        #expect(unknown?.metric.isMapped == false && unknown?.value == nil && unknown?.state == .invalid)
+        #expect(unknown?.reason?.contains("NEWFIELD=012") == true, "the text is kept")
         #expect(out.counters[.unmappedCodes] == 1)
     }
 

@@ -105,6 +105,9 @@ public final class PortPipeline: Sendable {
         session.start(now: start)
 
         var endReason = EndReason.stopped
+        // A write that fails ends the session like a hang-up: a driver that polls often (DINAMAP)
+        // writes to an unplugged port before the read side sees the end.
+        var writeFailed = false
         loop: for await event in events {
             switch event {
             case .received(let bytes, let time):
@@ -124,6 +127,7 @@ public final class PortPipeline: Sendable {
                 // A write to a port that has just hung up can fail before the hang-up itself is
                 // read: that is the device going away, not a fault of the port.
                 endReason = Self.isHangUp(error) ? .endOfFile : .portError("write failed: \(error)")
+                writeFailed = true
                 break loop
             }
         }
@@ -143,10 +147,11 @@ public final class PortPipeline: Sendable {
         case .endOfFile: detail = "the port hung up (device or adapter disconnected, or the other end closed)"
         case .portError(let text): detail = "port error: \(text)"
         }
-        // A hang-up is the device going away, not just the port closing: say so first. Either event
+        // A hang-up (or a write the port refused) is the device going away, not just the port
+        // closing: say so first. Either event
         // makes the ledger mark every value stale and end the open alarms.
         let end = clock.now()
-        if endReason == .endOfFile {
+        if endReason == .endOfFile || writeFailed {
             session.announce(LinkEvent(kind: .disconnected, detail: detail, hostTime: end))
         }
         session.announce(LinkEvent(kind: .closed, detail: detail, hostTime: end))

@@ -53,6 +53,8 @@ public struct SoakBench: Sendable {
         public var subscriberDrops = 0
         /// Numeric values no device sent for that metric (must be 0), with a few examples.
         public var inventedValues = 0
+        /// Unsent values from damage a grammar-only protocol cannot show (``FrameCheck/grammarOnly``).
+        public var undetectableValues = 0
         public var inventedExamples: [String] = []
         /// Numeric values checked against what the devices sent.
         public var checkedValues = 0
@@ -66,16 +68,21 @@ public struct SoakBench: Sendable {
         var sent: SentValues
         var source: FeedSource
         var number: Int
+        /// The protocol has no checksum (``FrameCheck/grammarOnly``): a damaged digit is a valid
+        /// frame, so its unsent values are counted as undetectable, not as invented.
+        var grammarOnly = false
     }
 
     private struct StepTally: Sendable {
         var invented = 0
+        var undetectable = 0
         var examples: [String] = []
         var checked = 0
         var links: [LinkEvent.Kind: Int] = [:]
 
         mutating func merge(_ o: StepTally) {
             invented += o.invented
+            undetectable += o.undetectable
             checked += o.checked
             for (k, n) in o.links { links[k, default: 0] += n }
             examples += o.examples.prefix(max(0, 5 - examples.count))
@@ -124,8 +131,9 @@ public struct SoakBench: Sendable {
             let source = bus.addSource(identity: DeviceIdentity(driver: name, vendor: "simulated", port: "soak-\(i + 1)",
                                                                 simulated: true),
                                        origin: .simulated)
-            devices.append(Device(session: session, sent: SentValues(driverType: try registry.driverType(named: name)),
-                                  source: source, number: i + 1))
+            let type = try registry.driverType(named: name)
+            devices.append(Device(session: session, sent: SentValues(driverType: type), source: source, number: i + 1,
+                                  grammarOnly: type.descriptor.frameCheck == .grammarOnly))
         }
 
         var result = Result()
@@ -162,6 +170,7 @@ public struct SoakBench: Sendable {
         result.seqGaps = feed.gaps
         result.subscriberDrops = feed.drops
         result.inventedValues = tally.invented
+        result.undetectableValues = tally.undetectable
         result.inventedExamples = tally.examples
         result.checkedValues = tally.checked
         for d in devices {
@@ -182,7 +191,9 @@ public struct SoakBench: Sendable {
             for o in observations {
                 if case .numeric(let r) = o, r.value != nil {
                     tally.checked += 1
-                    if !shard[i].sent.wasSent(r) {
+                    if !shard[i].sent.wasSent(r), shard[i].grammarOnly {
+                        tally.undetectable += 1
+                    } else if !shard[i].sent.wasSent(r) {
                         tally.invented += 1
                         if tally.examples.count < 5 {
                             tally.examples.append("soak-\(shard[i].number) \(SentValues.Key(r)) = \(r.value!) (\(r.state))")

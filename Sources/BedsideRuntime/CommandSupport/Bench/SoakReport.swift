@@ -66,7 +66,9 @@ public struct SoakReport: Sendable {
         let rss = result.samples.compactMap(\.residentBytes)
         let deviceHours = Double(devices) * minutes / 60
         Console.out("records: \(result.records) published, \(result.seqGaps) seq gaps, \(result.subscriberDrops) lost by the subscriber")
-        Console.out("values: \(result.checkedValues) numeric values checked, \(result.inventedValues) not sent by any simulator")
+        Console.out("values: \(result.checkedValues) numeric values checked, \(result.inventedValues) not sent by any simulator"
+                    + (result.undetectableValues > 0
+                        ? ", \(result.undetectableValues) more from damage a checksum-less protocol cannot show" : ""))
         for e in result.inventedExamples { Console.out("  not sent: \(e)") }
         let counters = result.counters.sorted { $0.key.description < $1.key.description }.map { "\($0.key)=\($0.value)" }
         Console.out("driver counters: " + counters.joined(separator: " "))
