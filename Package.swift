@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // The normalized reading model and the feed's JSON encoding.
@@ -50,12 +51,24 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Forwarding: the durable outbox (SQLite through GRDB) every forwarding sink reads after commit.
+        .target(
+            name: "BedsideStore",
+            dependencies: [
+                "BedsideModel", "BedsidePlatform",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        // IHE PCD-01/-04/-10 HL7 v2.6 messages from the model, MLLP framing and ACK reading: pure, no I/O.
+        .target(name: "BedsideHL7", dependencies: ["BedsideModel"]),
         // One pipeline per port: transport → driver → bus → sinks; driver catalog; live replay.
         .target(
             name: "BedsideRuntime",
             dependencies: [
                 "BedsideModel", "BedsideDriver", "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue",
-                "BedsidePlatform",
+                "BedsidePlatform", "BedsideStore", "BedsideHL7",
                 // The soak benchmark runs devices on in-memory links with seeded faults.
                 "BedsideDriverTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -69,6 +82,7 @@ let package = Package(
             dependencies: [
                 "BedsidePlatform",
                 "BedsideRuntime",
+                "BedsideStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -93,7 +107,9 @@ let package = Package(
         .testTarget(name: "IntelliVueTests", dependencies: ["IntelliVue", "BedsideDriver", "BedsideModel", "BedsideCapture", "BedsideTestSupport", "BedsideDriverTesting"]),
         .testTarget(name: "BedsideCaptureTests", dependencies: ["BedsideCapture", "BedsideModel", "BedsideDriver", "BedsideTestSupport"]),
         .testTarget(name: "BedsideSerialTests", dependencies: ["BedsideSerial", "BedsideTestSupport", "BedsidePlatform"]),
-        .testTarget(name: "BedsideRuntimeTests", dependencies: ["BedsideRuntime", "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue", "BedsideDriverTesting", "BedsidePlatform"]),
+        .testTarget(name: "BedsideRuntimeTests", dependencies: ["BedsideRuntime", "BedsideStore", "BedsideTestSupport", "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue", "BedsideDriverTesting", "BedsidePlatform"]),
+        .testTarget(name: "BedsideStoreTests", dependencies: ["BedsideStore", "BedsideModel", "BedsideTestSupport", "BedsidePlatform"]),
+        .testTarget(name: "BedsideHL7Tests", dependencies: ["BedsideHL7", "BedsideModel", "BedsideTestSupport"]),
         .testTarget(name: "BedsideDriverTestingTests", dependencies: ["BedsideDriverTesting", "BedsideDriver", "BedsideModel"]),
     ],
     swiftLanguageModes: [.v6]

@@ -23,6 +23,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .customLong("device"), parsing: .singleValue,
             help: "A simulated device to include, by driver name (repeatable; default: one of every driver with a simulator).")
     var devices: [String] = DriverCatalog.simulatedDriverNames
+    @OptionGroup(title: "Forwarding") var forwarding: ForwardingOptions
 
     func validate() throws {
         try validating {
@@ -34,7 +35,9 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         global.bootstrap()
         try await reportingErrors {
-            try await DemoSession(devices: devices, speed: speed, seed: seed, seconds: seconds, format: format).run()
+            var session = DemoSession(devices: devices, speed: speed, seed: seed, seconds: seconds, format: format)
+            session.forwarding = try forwarding.configuration()
+            try await session.run()
         }
     }
 }
