@@ -63,12 +63,24 @@ let package = Package(
         ),
         // IHE PCD-01/-04/-10 HL7 v2.6 messages from the model, MLLP framing and ACK reading: pure, no I/O.
         .target(name: "BedsideHL7", dependencies: ["BedsideModel"]),
+        // HL7 delivery over MLLP (SwiftNIO): the outbox stage in the store's commit and the sender.
+        .target(
+            name: "BedsideMLLP",
+            dependencies: [
+                "BedsideHL7", "BedsideStore", "BedsideModel", "BedsidePlatform",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
         // One pipeline per port: transport → driver → bus → sinks; driver catalog; live replay.
         .target(
             name: "BedsideRuntime",
             dependencies: [
                 "BedsideModel", "BedsideDriver", "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue",
-                "BedsidePlatform", "BedsideStore", "BedsideHL7",
+                "BedsidePlatform", "BedsideStore", "BedsideHL7", "BedsideMLLP",
                 // The soak benchmark runs devices on in-memory links with seeded faults.
                 "BedsideDriverTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -83,6 +95,7 @@ let package = Package(
                 "BedsidePlatform",
                 "BedsideRuntime",
                 "BedsideStore",
+                "BedsideMLLP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -107,8 +120,9 @@ let package = Package(
         .testTarget(name: "IntelliVueTests", dependencies: ["IntelliVue", "BedsideDriver", "BedsideModel", "BedsideCapture", "BedsideTestSupport", "BedsideDriverTesting"]),
         .testTarget(name: "BedsideCaptureTests", dependencies: ["BedsideCapture", "BedsideModel", "BedsideDriver", "BedsideTestSupport"]),
         .testTarget(name: "BedsideSerialTests", dependencies: ["BedsideSerial", "BedsideTestSupport", "BedsidePlatform"]),
-        .testTarget(name: "BedsideRuntimeTests", dependencies: ["BedsideRuntime", "BedsideStore", "BedsideTestSupport", "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue", "BedsideDriverTesting", "BedsidePlatform"]),
+        .testTarget(name: "BedsideRuntimeTests", dependencies: ["BedsideRuntime", "BedsideStore", "BedsideMLLP", "BedsideTestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"), "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue", "BedsideDriverTesting", "BedsidePlatform"]),
         .testTarget(name: "BedsideStoreTests", dependencies: ["BedsideStore", "BedsideModel", "BedsideTestSupport", "BedsidePlatform"]),
+        .testTarget(name: "BedsideMLLPTests", dependencies: ["BedsideMLLP", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"), "BedsideHL7", "BedsideStore", "BedsideModel", "BedsideTestSupport", "BedsidePlatform"]),
         .testTarget(name: "BedsideHL7Tests", dependencies: ["BedsideHL7", "BedsideModel", "BedsideTestSupport"]),
         .testTarget(name: "BedsideDriverTestingTests", dependencies: ["BedsideDriverTesting", "BedsideDriver", "BedsideModel"]),
     ],

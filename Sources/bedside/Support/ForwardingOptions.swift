@@ -1,5 +1,6 @@
 import ArgumentParser
 import BedsideRuntime
+import BedsideMLLP
 import BedsideStore
 
 /// The forwarding options `run`, `capture` and `demo` share: the durable store and its sinks.
@@ -15,12 +16,35 @@ struct ForwardingOptions: ParsableArguments {
     var retainMib: Int64 = 2048
     @Option(help: "With --data-dir: what a commit survives: power (fsync each batch) or process (kill -9 only).")
     var durability: StoreConfiguration.Durability = .power
+    @Option(name: .customLong("hl7"), parsing: .singleValue, help: ArgumentHelp(
+        "Send IHE PCD-01/-04/-10 (HL7 v2.6) over MLLP to this receiver, HOST:PORT (repeatable; needs --data-dir).",
+        discussion: "Messages wait in the store until the receiver acknowledges them; a resend keeps its MSH-10."))
+    var hl7: [String] = []
+    @Option(help: "MSH-4 and PV1-3 facility for HL7 messages (the clinic).")
+    var hl7Facility: String?
+    @Option(help: "PV1-3 point of care for HL7 messages (the unit; the chair is the room).")
+    var hl7PointOfCare: String = "INFUSION"
+    @Option(help: "Seconds to wait for an HL7 acknowledgement before reconnecting and resending.")
+    var hl7AckTimeout: Double = 30
 
     func configuration() throws -> ForwardingConfiguration {
-        guard let dataDir else { return .none }
+        guard let dataDir else {
+            if !hl7.isEmpty { throw ValidationError("--hl7 needs --data-dir DIR: messages wait in the store until acknowledged") }
+            return .none
+        }
         let store = StoreConfiguration(dataDirectory: dataDir, durability: durability, maxAgeSeconds: retainHours * 3600,
                                        maxBytes: retainMib << 20)
-        let config = ForwardingConfiguration(store: store, sinks: [])
+        var sinks: [any ForwardingSinkConfiguration] = []
+        for endpoint in hl7 {
+            guard var receiver = HL7ReceiverConfiguration(endpoint: endpoint) else {
+                throw ValidationError("--hl7 \(endpoint): give HOST:PORT, e.g. --hl7 127.0.0.1:2575")
+            }
+            receiver.facility = hl7Facility
+            receiver.pointOfCare = hl7PointOfCare
+            receiver.ackTimeoutSeconds = hl7AckTimeout
+            sinks.append(receiver)
+        }
+        let config = ForwardingConfiguration(store: store, sinks: sinks)
         try config.validate()
         return config
     }
