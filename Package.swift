@@ -75,12 +75,22 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
+        // The live feed service: NDJSON over Unix socket and TCP with resume from the store.
+        .target(
+            name: "BedsideFeedService",
+            dependencies: [
+                "BedsideStore", "BedsideModel", "BedsidePlatform",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // One pipeline per port: transport → driver → bus → sinks; driver catalog; live replay.
         .target(
             name: "BedsideRuntime",
             dependencies: [
                 "BedsideModel", "BedsideDriver", "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue",
-                "BedsidePlatform", "BedsideStore", "BedsideHL7", "BedsideMLLP",
+                "BedsidePlatform", "BedsideStore", "BedsideHL7", "BedsideMLLP", "BedsideFeedService",
                 // The soak benchmark runs devices on in-memory links with seeded faults.
                 "BedsideDriverTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -96,6 +106,7 @@ let package = Package(
                 "BedsideRuntime",
                 "BedsideStore",
                 "BedsideMLLP",
+                "BedsideFeedService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -123,6 +134,7 @@ let package = Package(
         .testTarget(name: "BedsideRuntimeTests", dependencies: ["BedsideRuntime", "BedsideStore", "BedsideMLLP", "BedsideTestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"), "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue", "BedsideDriverTesting", "BedsidePlatform"]),
         .testTarget(name: "BedsideStoreTests", dependencies: ["BedsideStore", "BedsideModel", "BedsideTestSupport", "BedsidePlatform"]),
         .testTarget(name: "BedsideMLLPTests", dependencies: ["BedsideMLLP", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"), "BedsideHL7", "BedsideStore", "BedsideModel", "BedsideTestSupport", "BedsidePlatform"]),
+        .testTarget(name: "BedsideFeedServiceTests", dependencies: ["BedsideFeedService", "BedsideStore", "BedsideModel", "BedsideTestSupport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "BedsideHL7Tests", dependencies: ["BedsideHL7", "BedsideModel", "BedsideTestSupport"]),
         .testTarget(name: "BedsideDriverTestingTests", dependencies: ["BedsideDriverTesting", "BedsideDriver", "BedsideModel"]),
     ],

@@ -3,6 +3,9 @@ import BedsidePlatform
 import Dispatch
 import Foundation
 import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import Metrics
 
@@ -25,6 +28,8 @@ public final class RecordStore: Sendable {
     public let committed = CommittedFeed()
 
     private let pool: DatabasePool
+    /// `flock` on `bedside.lock`: one bridge per data directory (two would number the same seqs).
+    private let lockDescriptor: Int32
     private let writer = DispatchQueue(label: "bedside.store.writer")
     private let state: Locked<WriterState>
     private let stages = Locked<[any StoreStage]>([])
@@ -63,6 +68,14 @@ public final class RecordStore: Sendable {
         } catch {
             throw .dataDirectory(path: configuration.dataDirectory, reason: "\(error.localizedDescription)")
         }
+        let lockPath = (configuration.dataDirectory as NSString).appendingPathComponent("bedside.lock")
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .dataDirectory(path: configuration.dataDirectory, reason: "cannot create \(lockPath): errno \(errno)") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            Glibc.close(fd)
+            throw .busy(path: configuration.dataDirectory)
+        }
+        lockDescriptor = fd
         var config = Configuration()
         config.label = "bedside.store"
         let synchronous = configuration.durability == .power ? "FULL" : "NORMAL"
@@ -92,6 +105,7 @@ public final class RecordStore: Sendable {
                                        storedBytes: opened.2))
             sizeGauge.record(opened.2)
         } catch {
+            Glibc.close(fd)
             throw .database(path: path, reason: "\(error)")
         }
         logger.info("store open", metadata: ["path": "\(path)", "bridgeId": "\(bridgeId)", "lastSeq": "\(lastSeq)"])
@@ -183,7 +197,17 @@ public final class RecordStore: Sendable {
         }
         waiters.forEach { $0.resume() }
         committed.finish()
+        try? pool.close()
+        releaseLock()
     }
+
+    private let lockReleased = Locked(false)
+
+    private func releaseLock() {
+        if lockReleased.withLock({ r in defer { r = true }; return !r }) { Glibc.close(lockDescriptor) }
+    }
+
+    deinit { releaseLock() }
 
     private func drain() {
         let json = FeedJSONWriter()

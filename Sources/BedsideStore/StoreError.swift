@@ -5,6 +5,8 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case dataDirectory(path: String, reason: String)
     /// SQLite refused to open or migrate the database.
     case database(path: String, reason: String)
+    /// Another bridge holds the data directory.
+    case busy(path: String)
     /// The store was closed.
     case closed
 
@@ -15,6 +17,7 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             "data directory \(path): \(reason); create it or choose another with --data-dir"
         case .database(let path, let reason):
             "database \(path): \(reason); if the disk is full free space, if the file is damaged move it aside (the bridge starts a new one)"
+        case .busy(let path): "data directory \(path) is in use by another bridge; stop it or choose another --data-dir"
         case .closed: "the store is closed"
         }
     }

@@ -36,7 +36,9 @@ struct DemoCommand: AsyncParsableCommand {
         global.bootstrap()
         try await reportingErrors {
             var session = DemoSession(devices: devices, speed: speed, seed: seed, seconds: seconds, format: format)
-            session.forwarding = try forwarding.configuration()
+            // The demo always keeps a store and serves the feed, so `bedside feed` can watch it.
+            session.forwarding = try forwarding.configuration(defaultDataDir: DemoDefaults.availableDataDirectory(),
+                                                              defaultFeedSocket: DemoDefaults.feedSocket)
             try await session.run()
         }
     }

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import BedsideRuntime
+import BedsideFeedService
 import BedsideMLLP
 import BedsideStore
 
@@ -26,10 +28,20 @@ struct ForwardingOptions: ParsableArguments {
     var hl7PointOfCare: String = "INFUSION"
     @Option(help: "Seconds to wait for an HL7 acknowledgement before reconnecting and resending.")
     var hl7AckTimeout: Double = 30
+    @Option(help: "Serve the live feed (NDJSON, resumable) on this Unix domain socket (needs --data-dir).")
+    var feedSocket: String?
+    @Option(help: "Serve the live feed on this TCP address, HOST:PORT (loopback only; needs --data-dir).")
+    var feedTcp: String?
+    @Option(help: "Require this bearer token from feed clients (at least 16 characters).")
+    var feedToken: String?
 
-    func configuration() throws -> ForwardingConfiguration {
-        guard let dataDir else {
+    /// - Parameters:
+    ///   - defaultDataDir: the store to use when `--data-dir` is not given (`bedside demo` has one).
+    ///   - defaultFeedSocket: the feed socket to serve when neither `--feed-socket` nor `--feed-tcp` is given.
+    func configuration(defaultDataDir: String? = nil, defaultFeedSocket: ((String) -> String)? = nil) throws -> ForwardingConfiguration {
+        guard let dataDir = dataDir ?? defaultDataDir else {
             if !hl7.isEmpty { throw ValidationError("--hl7 needs --data-dir DIR: messages wait in the store until acknowledged") }
+            if feedSocket != nil || feedTcp != nil { throw ValidationError("the feed service needs --data-dir DIR: clients resume from the store") }
             return .none
         }
         let store = StoreConfiguration(dataDirectory: dataDir, durability: durability, maxAgeSeconds: retainHours * 3600,
@@ -44,6 +56,18 @@ struct ForwardingOptions: ParsableArguments {
             receiver.ackTimeoutSeconds = hl7AckTimeout
             sinks.append(receiver)
         }
+        var feed = FeedServiceConfiguration(unixSocketPath: feedSocket, bearerToken: feedToken)
+        if let feedTcp {
+            guard let colon = feedTcp.lastIndex(of: ":"), let port = Int(feedTcp[feedTcp.index(after: colon)...]) else {
+                throw ValidationError("--feed-tcp \(feedTcp): give HOST:PORT, e.g. --feed-tcp 127.0.0.1:7400")
+            }
+            feed.tcpHost = String(feedTcp[..<colon])
+            feed.tcpPort = port
+        }
+        if feed.unixSocketPath == nil && feed.tcpPort == nil, let defaultFeedSocket {
+            feed.unixSocketPath = defaultFeedSocket(dataDir)
+        }
+        if feed.unixSocketPath != nil || feed.tcpPort != nil { sinks.append(feed) }
         let config = ForwardingConfiguration(store: store, sinks: sinks)
         try config.validate()
         return config
@@ -51,3 +75,27 @@ struct ForwardingOptions: ParsableArguments {
 }
 
 extension StoreConfiguration.Durability: ExpressibleByArgument {}
+
+/// Where `bedside demo` keeps its store and feed socket unless told otherwise, so `bedside feed`
+/// finds the running demo without options.
+enum DemoDefaults {
+    static var dataDirectory: String { "/tmp/bedside-demo-\(getuid())" }
+    static func feedSocket(_ dataDirectory: String) -> String { dataDirectory + "/feed.sock" }
+
+    /// The shared demo directory, or — when another demo holds it — a directory of this process's own.
+    static func availableDataDirectory() -> String {
+        let shared = dataDirectory
+        try? FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
+        let fd = open(shared + "/bedside.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        if fd >= 0 {
+            defer { close(fd) }
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 {
+                flock(fd, LOCK_UN)
+                return shared
+            }
+        }
+        let own = shared + "-\(getpid())"
+        Console.note("another demo uses \(shared); this one keeps its store and feed socket in \(own)")
+        return own
+    }
+}

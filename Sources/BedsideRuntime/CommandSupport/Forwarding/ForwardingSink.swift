@@ -1,3 +1,4 @@
+import BedsideFeedService
 import BedsideMLLP
 import BedsideStore
 import Logging
@@ -48,5 +49,5 @@ public protocol ForwardingSinkConfiguration: Sendable {
 /// Every kind of forwarding sink the bridge has: the one registration list (as `DriverCatalog`
 /// is for drivers). The configuration file's sections and `bedside sinks` come from here.
 public enum SinkCatalog {
-    public static let kinds: [any ForwardingSinkConfiguration.Type] = [HL7ReceiverConfiguration.self]
+    public static let kinds: [any ForwardingSinkConfiguration.Type] = [HL7ReceiverConfiguration.self, FeedServiceConfiguration.self]
 }
