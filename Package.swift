@@ -20,6 +20,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.2"),
     ],
     targets: [
         // The normalized reading model and the feed's JSON encoding.
@@ -85,12 +90,26 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The bridge's HTTP face: WebSocket and SSE feed, device state, metric history, health, /metrics.
+        .target(
+            name: "BedsideHTTPService",
+            dependencies: [
+                "BedsideFeedService", "BedsideStore", "BedsideModel", "BedsidePlatform",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // One pipeline per port: transport → driver → bus → sinks; driver catalog; live replay.
         .target(
             name: "BedsideRuntime",
             dependencies: [
                 "BedsideModel", "BedsideDriver", "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue",
-                "BedsidePlatform", "BedsideStore", "BedsideHL7", "BedsideMLLP", "BedsideFeedService",
+                "BedsidePlatform", "BedsideStore", "BedsideHL7", "BedsideMLLP", "BedsideFeedService", "BedsideHTTPService",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 // The soak benchmark runs devices on in-memory links with seeded faults.
                 "BedsideDriverTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -107,6 +126,9 @@ let package = Package(
                 "BedsideStore",
                 "BedsideMLLP",
                 "BedsideFeedService",
+                "BedsideHTTPService",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -135,6 +157,12 @@ let package = Package(
         .testTarget(name: "BedsideStoreTests", dependencies: ["BedsideStore", "BedsideModel", "BedsideTestSupport", "BedsidePlatform"]),
         .testTarget(name: "BedsideMLLPTests", dependencies: ["BedsideMLLP", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"), "BedsideHL7", "BedsideStore", "BedsideModel", "BedsideTestSupport", "BedsidePlatform"]),
         .testTarget(name: "BedsideFeedServiceTests", dependencies: ["BedsideFeedService", "BedsideStore", "BedsideModel", "BedsideTestSupport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
+        .testTarget(name: "BedsideHTTPServiceTests", dependencies: [
+            "BedsideHTTPService", "BedsideFeedService", "BedsideStore", "BedsideModel", "BedsidePlatform",
+            .product(name: "WSClient", package: "swift-websocket"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "BedsideHL7Tests", dependencies: ["BedsideHL7", "BedsideModel", "BedsideTestSupport"]),
         .testTarget(name: "BedsideDriverTestingTests", dependencies: ["BedsideDriverTesting", "BedsideDriver", "BedsideModel"]),
     ],

@@ -34,11 +34,13 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         global.bootstrap()
+        MetricsBackend.bootstrap()
         try await reportingErrors {
             var session = DemoSession(devices: devices, speed: speed, seed: seed, seconds: seconds, format: format)
             // The demo always keeps a store and serves the feed, so `bedside feed` can watch it.
             session.forwarding = try forwarding.configuration(defaultDataDir: DemoDefaults.availableDataDirectory(),
-                                                              defaultFeedSocket: DemoDefaults.feedSocket)
+                                                              defaultFeedSocket: DemoDefaults.feedSocket,
+                                                              defaultHTTP: DemoDefaults.httpAddress)
             try await session.run()
         }
     }

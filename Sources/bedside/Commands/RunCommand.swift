@@ -82,6 +82,7 @@ struct LivePortOptions: ParsableArguments {
             reconnect: reconnect, exclusive: exclusive, capturePath: capture, rotateCapture: rotateCapture,
             driverCommandLine: driverOptions.tuning.commandLine + (listenOnly ? " --listen-only" : ""))
         session.forwarding = try forwarding.configuration()
+        MetricsBackend.bootstrap()
         try await session.run()
     }
 }

@@ -1,7 +1,10 @@
 import ArgumentParser
+import CoreMetrics
+import Prometheus
 import Foundation
 import BedsideRuntime
 import BedsideFeedService
+import BedsideHTTPService
 import BedsideMLLP
 import BedsideStore
 
@@ -34,14 +37,19 @@ struct ForwardingOptions: ParsableArguments {
     var feedTcp: String?
     @Option(help: "Require this bearer token from feed clients (at least 16 characters).")
     var feedToken: String?
+    @Option(help: "Serve WebSocket/SSE feed, /v1/devices, /health and /metrics on HOST:PORT (loopback only; needs --data-dir).")
+    var http: String?
+    @Option(help: "Require this bearer token (Authorization: Bearer …) on every HTTP request.")
+    var httpToken: String?
 
     /// - Parameters:
     ///   - defaultDataDir: the store to use when `--data-dir` is not given (`bedside demo` has one).
     ///   - defaultFeedSocket: the feed socket to serve when neither `--feed-socket` nor `--feed-tcp` is given.
-    func configuration(defaultDataDir: String? = nil, defaultFeedSocket: ((String) -> String)? = nil) throws -> ForwardingConfiguration {
+    func configuration(defaultDataDir: String? = nil, defaultFeedSocket: ((String) -> String)? = nil,
+                       defaultHTTP: String? = nil) throws -> ForwardingConfiguration {
         guard let dataDir = dataDir ?? defaultDataDir else {
             if !hl7.isEmpty { throw ValidationError("--hl7 needs --data-dir DIR: messages wait in the store until acknowledged") }
-            if feedSocket != nil || feedTcp != nil { throw ValidationError("the feed service needs --data-dir DIR: clients resume from the store") }
+            if feedSocket != nil || feedTcp != nil || http != nil { throw ValidationError("the feed service needs --data-dir DIR: clients resume from the store") }
             return .none
         }
         let store = StoreConfiguration(dataDirectory: dataDir, durability: durability, maxAgeSeconds: retainHours * 3600,
@@ -68,6 +76,12 @@ struct ForwardingOptions: ParsableArguments {
             feed.unixSocketPath = defaultFeedSocket(dataDir)
         }
         if feed.unixSocketPath != nil || feed.tcpPort != nil { sinks.append(feed) }
+        if let address = http ?? defaultHTTP {
+            guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
+                throw ValidationError("--http \(address): give HOST:PORT, e.g. --http 127.0.0.1:7480")
+            }
+            sinks.append(HTTPServiceConfiguration(host: String(address[..<colon]), port: port, bearerToken: httpToken))
+        }
         let config = ForwardingConfiguration(store: store, sinks: sinks)
         try config.validate()
         return config
@@ -81,9 +95,11 @@ extension StoreConfiguration.Durability: ExpressibleByArgument {}
 enum DemoDefaults {
     static var dataDirectory: String { "/tmp/bedside-demo-\(getuid())" }
     static func feedSocket(_ dataDirectory: String) -> String { dataDirectory + "/feed.sock" }
+    /// The demo's HTTP service; port 0 (any free port, logged) when another demo runs.
+    static var httpAddress: String { availableDataDirectory(quiet: true) == dataDirectory ? "127.0.0.1:7480" : "127.0.0.1:0" }
 
     /// The shared demo directory, or — when another demo holds it — a directory of this process's own.
-    static func availableDataDirectory() -> String {
+    static func availableDataDirectory(quiet: Bool = false) -> String {
         let shared = dataDirectory
         try? FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
         let fd = open(shared + "/bedside.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
@@ -95,7 +111,14 @@ enum DemoDefaults {
             }
         }
         let own = shared + "-\(getpid())"
-        Console.note("another demo uses \(shared); this one keeps its store and feed socket in \(own)")
+        if !quiet { Console.note("another demo uses \(shared); this one keeps its store and feed socket in \(own)") }
         return own
+    }
+}
+
+/// The executable picks the metrics backend: Prometheus, read by the HTTP service's `/metrics`.
+enum MetricsBackend {
+    static func bootstrap() {
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: PrometheusMetricsFactory.defaultRegistry))
     }
 }

@@ -30,6 +30,9 @@ public final class ForwardingService: Sendable {
         bus = FeedBus(bridgeId: store.bridgeId, lastSeq: store.lastSeq, journal: store, logger: logger)
         let sinks = try configuration.sinks.map { try $0.makeSink(store: store, logger: logger) }
         self.sinks = sinks
+        for case let reporter as any HealthReporting in sinks {
+            reporter.report { sinks.map(\.health) }
+        }
         tasks = sinks.map { sink in Task { await sink.run() } }
         let sinkList = sinks.isEmpty ? "" : "; sinks: \(sinks.map(\.name).joined(separator: ", "))"
         logger.notice("forwarding: store \(storeConfiguration.databasePath), bridge \(store.bridgeId), continuing after seq \(store.lastSeq)\(sinkList)")

@@ -1,4 +1,5 @@
 import BedsideFeedService
+import BedsideHTTPService
 import BedsideMLLP
 import BedsideStore
 import Logging
@@ -49,5 +50,7 @@ public protocol ForwardingSinkConfiguration: Sendable {
 /// Every kind of forwarding sink the bridge has: the one registration list (as `DriverCatalog`
 /// is for drivers). The configuration file's sections and `bedside sinks` come from here.
 public enum SinkCatalog {
-    public static let kinds: [any ForwardingSinkConfiguration.Type] = [HL7ReceiverConfiguration.self, FeedServiceConfiguration.self]
+    public static let kinds: [any ForwardingSinkConfiguration.Type] = [
+        HL7ReceiverConfiguration.self, FeedServiceConfiguration.self, HTTPServiceConfiguration.self,
+    ]
 }
