@@ -11,7 +11,7 @@ struct Bedside: AsyncParsableCommand {
             """,
         subcommands: [
             DemoCommand.self, RunCommand.self, CaptureCommand.self, ReplayCommand.self, PlayCommand.self, ExportUmockdevCommand.self,
-            SimulateCommand.self, DriversCommand.self, BenchCommand.self, SoakCommand.self, FeedCommand.self,
+            SimulateCommand.self, DriversCommand.self, BenchCommand.self, SoakCommand.self, FeedCommand.self, ForwardingBenchCommand.self,
         ]
     )
 }

@@ -31,6 +31,25 @@ func curl(_ args: [String]) throws -> String {
     return String(decoding: data, as: UTF8.self)
 }
 
+/// curl reading a stream until its output contains `marker` (or 60 s pass); then curl is ended.
+func curlUntil(_ args: [String], contains marker: String) throws -> String {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["curl", "-s", "--max-time", "60"] + args
+    let out = Pipe()
+    p.standardOutput = out
+    try p.run()
+    var data = Data()
+    while !String(decoding: data, as: UTF8.self).contains(marker) {
+        let chunk = out.fileHandleForReading.availableData
+        if chunk.isEmpty { break }
+        data += chunk
+    }
+    kill(p.processIdentifier, SIGKILL)
+    p.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+}
+
 struct Service {
     let store: RecordStore
     let service: HTTPService
@@ -95,7 +114,7 @@ struct HTTPServiceTests {
         let s = try await Service()
         s.store.append((1...40).map { record($0, bridgeId: s.store.bridgeId) })
         await s.store.flush()
-        let body = try curl(["-N", "--max-time", "2", "-H", "Last-Event-ID: 35", "http://127.0.0.1:\(s.port)/v1/feed/sse"])
+        let body = try curlUntil(["-N", "-H", "Last-Event-ID: 35", "http://127.0.0.1:\(s.port)/v1/feed/sse"], contains: "id: 40\n")
         let ids = body.split(separator: "\n").filter { $0.hasPrefix("id: ") }.map { String($0.dropFirst(4)) }
         #expect(ids == ["36", "37", "38", "39", "40"])
         #expect(body.hasPrefix("event: notice\ndata: {\"feed\":\"hello\""))

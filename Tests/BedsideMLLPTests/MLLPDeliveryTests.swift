@@ -41,8 +41,10 @@ func vitals(_ range: ClosedRange<UInt64>, bridgeId: String) -> [FeedRecord] {
     }
 }
 
-func fastReceiver(port: Int) -> HL7ReceiverConfiguration {
-    HL7ReceiverConfiguration(name: "test", host: "127.0.0.1", port: port, ackTimeoutSeconds: 1, connectTimeoutSeconds: 1,
+/// Short back-off so the tests do not idle; an ACK time-out generous enough for a loaded machine
+/// (the no-answer test sets its own).
+func fastReceiver(port: Int, ackTimeout: Double = 15) -> HL7ReceiverConfiguration {
+    HL7ReceiverConfiguration(name: "test", host: "127.0.0.1", port: port, ackTimeoutSeconds: ackTimeout, connectTimeoutSeconds: 5,
                              retryInitialSeconds: 0.1, retryMaxSeconds: 0.5, maxAttempts: 3)
 }
 
@@ -67,7 +69,7 @@ struct MLLPDeliveryTests {
         let task = Task { await delivery.sender.run() }
         store.append(vitals(1...40, bridgeId: store.bridgeId))
         await store.flush()
-        let got = await receiver.wait(seconds: 20) { $0.count >= 40 }
+        let got = await receiver.wait(seconds: 180) { $0.count >= 40 }
         delivery.sender.stop()
         await task.value
         #expect(got.count == 40)
@@ -105,7 +107,7 @@ struct MLLPDeliveryTests {
         #expect(delivery.sender.health.connected == false)
         let receiver = try MLLPTestReceiver(port: port, logPath: dir + "/received.jsonl")
         defer { receiver.stop() }
-        let got = await receiver.wait(seconds: 20) { $0.count >= 60 }
+        let got = await receiver.wait(seconds: 180) { $0.count >= 60 }
         delivery.sender.stop()
         await task.value
         #expect(got.map(\.controlId) == waiting)
@@ -121,7 +123,8 @@ struct MLLPDeliveryTests {
         let first = try MLLPTestReceiver(logPath: dir + "/probe.jsonl")
         let port = first.port
         first.stop()
-        let delivery = try HL7Delivery(configuration: fastReceiver(port: port), store: store, logger: Logger(label: "test"))
+        // A short ACK time-out here: one message is deliberately left unanswered.
+        let delivery = try HL7Delivery(configuration: fastReceiver(port: port, ackTimeout: 2), store: store, logger: Logger(label: "test"))
         store.append(vitals(1...4, bridgeId: store.bridgeId))
         await store.flush()
         let ids = try outbox(store, "hl7:test")
@@ -129,7 +132,7 @@ struct MLLPDeliveryTests {
                                             replies: [ids[0]: "AR", ids[1]: "AE"], silentOnce: [ids[2]])
         defer { receiver.stop() }
         let task = Task { await delivery.sender.run() }
-        let got = await receiver.wait(seconds: 20) { r in r.contains { $0.controlId == ids[3] } }
+        let got = await receiver.wait(seconds: 180) { r in r.contains { $0.controlId == ids[3] } }
         delivery.sender.stop()
         await task.value
         #expect(got.filter { $0.controlId == ids[0] }.count == 1)  // AR: parked at once
@@ -167,7 +170,7 @@ struct MLLPDeliveryTests {
         let delivery = try HL7Delivery(configuration: fastReceiver(port: port), store: store, logger: Logger(label: "test"))
         let task = Task { await delivery.sender.run() }
         store.append(vitals(13...14, bridgeId: store.bridgeId))
-        let got = await receiver.wait(seconds: 20) { $0.count >= 14 }
+        let got = await receiver.wait(seconds: 180) { $0.count >= 14 }
         delivery.sender.stop()
         await task.value
         #expect(before.count == 12)

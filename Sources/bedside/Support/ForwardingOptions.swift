@@ -6,6 +6,7 @@ import BedsideRuntime
 import BedsideFeedService
 import BedsideHTTPService
 import BedsideMLLP
+import BedsidePlatform
 import BedsideStore
 
 /// The forwarding options `run`, `capture` and `demo` share: the durable store and its sinks.
@@ -96,24 +97,36 @@ enum DemoDefaults {
     static var dataDirectory: String { "/tmp/bedside-demo-\(getuid())" }
     static func feedSocket(_ dataDirectory: String) -> String { dataDirectory + "/feed.sock" }
     /// The demo's HTTP service; port 0 (any free port, logged) when another demo runs.
-    static var httpAddress: String { availableDataDirectory(quiet: true) == dataDirectory ? "127.0.0.1:7480" : "127.0.0.1:0" }
+    static var httpAddress: String { availableDataDirectory() == dataDirectory ? "127.0.0.1:7480" : "127.0.0.1:0" }
 
-    /// The shared demo directory, or — when another demo holds it — a directory of this process's own.
+    /// The shared demo directory — emptied, since a demo starts afresh — when no other demo holds
+    /// it; otherwise a directory of this process's own. The claim (`demo.lock`, separate from the
+    /// store's own lock) is held until the process exits, so two demos starting together never
+    /// pick the same directory.
     static func availableDataDirectory(quiet: Bool = false) -> String {
-        let shared = dataDirectory
-        try? FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
-        let fd = open(shared + "/bedside.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        if fd >= 0 {
-            defer { close(fd) }
-            if flock(fd, LOCK_EX | LOCK_NB) == 0 {
-                flock(fd, LOCK_UN)
+        claimed.withLock { choice in
+            if let choice { return choice }
+            let shared = dataDirectory
+            try? FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
+            let fd = open(shared + "/demo.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            if fd >= 0, flock(fd, LOCK_EX | LOCK_NB) == 0 {
+                // Kept open on purpose: the claim lasts as long as this demo.
+                for name in ["bedside.sqlite", "bedside.sqlite-wal", "bedside.sqlite-shm"] {
+                    try? FileManager.default.removeItem(atPath: shared + "/" + name)
+                }
+                choice = shared
                 return shared
             }
+            if fd >= 0 { close(fd) }
+            let own = shared + "-\(getpid())"
+            try? FileManager.default.removeItem(atPath: own)
+            if !quiet { Console.note("another demo uses \(shared); this one keeps its store and feed socket in \(own)") }
+            choice = own
+            return own
         }
-        let own = shared + "-\(getpid())"
-        if !quiet { Console.note("another demo uses \(shared); this one keeps its store and feed socket in \(own)") }
-        return own
     }
+
+    private static let claimed = Locked<String?>(nil)
 }
 
 /// The executable picks the metrics backend: Prometheus, read by the HTTP service's `/metrics`.

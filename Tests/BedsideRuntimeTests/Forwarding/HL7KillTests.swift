@@ -33,7 +33,7 @@ struct HL7KillTests {
         // The restart that finishes the job: the same outbox, a sender resuming from it.
         let store = try RecordStore(configuration: StoreConfiguration(dataDirectory: dir + "/store"))
         let config = HL7ReceiverConfiguration(name: "127.0.0.1:\(receiver.port)", host: "127.0.0.1", port: receiver.port,
-                                              ackTimeoutSeconds: 2)
+                                              ackTimeoutSeconds: 15)
         let delivery = try HL7Delivery(configuration: config, store: store, logger: Logger(label: "test"))
         let task = Task { await delivery.sender.run() }
         let created = try store.read { db in
@@ -41,7 +41,7 @@ struct HL7KillTests {
         }
         #expect(created >= 8, "the demo runs should have produced messages")
         let ids = (1...max(created, 1)).map { "BB" + String(repeating: "0", count: 12 - String($0).count) + String($0) }
-        let got = await receiver.wait(seconds: 60) { r in Set(r.map(\.controlId)).isSuperset(of: ids) }
+        let got = await receiver.wait(seconds: 180) { r in Set(r.map(\.controlId)).isSuperset(of: ids) }
         delivery.sender.stop()
         await task.value
         #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM hl7_outbox") } == 0)
