@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // The normalized reading model and the feed's JSON encoding.
@@ -87,6 +88,7 @@ let package = Package(
                 "BedsideStore", "BedsideModel", "BedsidePlatform",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -156,7 +158,7 @@ let package = Package(
         .testTarget(name: "BedsideRuntimeTests", dependencies: ["BedsideRuntime", "BedsideStore", "BedsideMLLP", "BedsideTestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"), "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue", "BedsideDriverTesting", "BedsidePlatform"]),
         .testTarget(name: "BedsideStoreTests", dependencies: ["BedsideStore", "BedsideModel", "BedsideTestSupport", "BedsidePlatform"]),
         .testTarget(name: "BedsideMLLPTests", dependencies: ["BedsideMLLP", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"), "BedsideHL7", "BedsideStore", "BedsideModel", "BedsideTestSupport", "BedsidePlatform"]),
-        .testTarget(name: "BedsideFeedServiceTests", dependencies: ["BedsideFeedService", "BedsideStore", "BedsideModel", "BedsideTestSupport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
+        .testTarget(name: "BedsideFeedServiceTests", dependencies: ["BedsideFeedService", "BedsideStore", "BedsideModel", "BedsideTestSupport", "BedsidePlatform", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "BedsideHTTPServiceTests", dependencies: [
             "BedsideHTTPService", "BedsideFeedService", "BedsideStore", "BedsideModel", "BedsidePlatform",
             .product(name: "WSClient", package: "swift-websocket"),

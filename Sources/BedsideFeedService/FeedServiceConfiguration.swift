@@ -14,15 +14,23 @@ public struct FeedServiceConfiguration: Sendable, Hashable {
     /// When set, every client must present it (`"token"` in its request); a wrong or missing
     /// token is refused and logged without the token.
     public var bearerToken: String?
+    /// PEM certificate chain and private key: the TCP listener speaks TLS (swift-nio-ssl).
+    public var tlsCertificatePath: String?
+    public var tlsKeyPath: String?
 
     public init(unixSocketPath: String? = nil, tcpHost: String? = nil, tcpPort: Int? = nil,
-                clientBufferRecords: Int = 10_000, bearerToken: String? = nil) {
+                clientBufferRecords: Int = 10_000, bearerToken: String? = nil, tlsCertificatePath: String? = nil,
+                tlsKeyPath: String? = nil) {
         self.unixSocketPath = unixSocketPath
         self.tcpHost = tcpHost
         self.tcpPort = tcpPort
         self.clientBufferRecords = clientBufferRecords
         self.bearerToken = bearerToken
+        self.tlsCertificatePath = tlsCertificatePath
+        self.tlsKeyPath = tlsKeyPath
     }
+
+    var usesTLS: Bool { tlsCertificatePath != nil }
 
     public static let loopbackHosts: Set<String> = ["127.0.0.1", "::1", "localhost"]
 
@@ -31,10 +39,13 @@ public struct FeedServiceConfiguration: Sendable, Hashable {
             throw .configuration("the feed service needs a Unix socket path or a TCP port")
         }
         if let port = tcpPort, !(0...65535).contains(port) { throw .configuration("feed TCP port \(port) is not 0–65535") }
-        if let host = tcpHost, !Self.loopbackHosts.contains(host) {
+        if (tlsCertificatePath == nil) != (tlsKeyPath == nil) {
+            throw .configuration("TLS needs both a certificate chain and a private key (PEM files)")
+        }
+        if let host = tcpHost, !Self.loopbackHosts.contains(host), bearerToken == nil || !usesTLS {
             // Beyond loopback the feed carries patient data over a network: it needs TLS and a token.
-            throw .configuration("the feed listens on loopback only (\(host) asked): listening elsewhere needs a bearer "
-                                 + "token and TLS, which this build does not offer yet; use 127.0.0.1 and an SSH tunnel")
+            throw .configuration("listening on \(host), beyond loopback, needs both a bearer token (--feed-token) and TLS "
+                                 + "(--feed-tls-cert, --feed-tls-key); or use 127.0.0.1")
         }
         if clientBufferRecords < 16 { throw .configuration("client buffer \(clientBufferRecords) records is too small: use at least 16") }
         if let token = bearerToken, token.count < 16 { throw .configuration("the bearer token is too short: use at least 16 characters") }

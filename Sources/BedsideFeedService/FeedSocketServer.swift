@@ -3,6 +3,7 @@ import BedsideStore
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// NDJSON feed over a Unix domain socket and TCP: each client sends one request line (see
 /// ``FeedRequest``), then receives a hello line and records, one per line.
@@ -55,7 +56,19 @@ public final class FeedSocketServer: Sendable {
             }
             if let port = configuration.tcpPort {
                 let host = configuration.tcpHost ?? "127.0.0.1"
-                let server: Server = try await bootstrap.bind(host: host, port: port) { wrap($0) }
+                let tls = try configuration.tlsCertificatePath.map { cert in
+                    try NIOSSLContext(configuration: .makeServerConfiguration(
+                        certificateChain: NIOSSLCertificate.fromPEMFile(cert).map { .certificate($0) },
+                        privateKey: .privateKey(NIOSSLPrivateKey(file: configuration.tlsKeyPath ?? "", format: .pem))))
+                }
+                let server: Server = try await bootstrap.bind(host: host, port: port) { channel in
+                    if let tls {
+                        do { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) } catch {
+                            return channel.eventLoop.makeFailedFuture(error)
+                        }
+                    }
+                    return wrap(channel)
+                }
                 state.withLock { $0.tcpPort = server.channel.localAddress?.port }
                 servers.append(Listener(server: server, description: "\(host):\(server.channel.localAddress?.port ?? port)"))
             }

@@ -1,4 +1,5 @@
 import BedsideModel
+import BedsidePlatform
 import BedsideStore
 import Foundation
 import Testing
@@ -106,40 +107,48 @@ struct FeedServiceTests {
         await h.stop()
     }
 
-    @Test("a client that does not read is told from which seq it missed records and disconnected; another client gets everything")
+    @Test("a client that does not read is told from which seq it missed and disconnected; a client that reads gets every record once, resuming if it too falls behind")
     func slowConsumer() async throws {
         let h = try await Harness(buffer: 1024)
-        // The slow client: connects, asks for live records, then reads nothing for a while.
+        let published = Locked(false)
+        // The slow client: connects, asks for live records, then reads nothing until all are published.
         let slowLines = Task {
             var lines: [String] = []
             try await FeedClient(endpoint: .unixSocket(h.socket)).run(FeedRequest()) { text in
-                if lines.isEmpty { try await Task.sleep(for: .seconds(6)) }  // stalls after the hello
+                while lines.isEmpty && !published.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(50)) }
                 lines.append(text)
                 return true
             }
             return lines
         }
-        var fast: [UInt64] = []
+        // The reading client: keeps the last seq it processed and, told it fell behind (a loaded
+        // machine), reconnects and resumes after it, as docs/feed.md tells consumers to.
         let fastTask = Task {
             var seqs: [UInt64] = []
-            try await FeedClient(endpoint: .unixSocket(h.socket)).run(FeedRequest()) { text in
-                if let s = try JSONDecoder().decode(Line.self, from: Data(text.utf8)).seq { seqs.append(s) }
-                return seqs.last != 8_000
+            var resume: UInt64? = nil
+            var reconnects = 0
+            while seqs.last != 8_000 && reconnects < 50 {
+                try await FeedClient(endpoint: .unixSocket(h.socket)).run(FeedRequest(resumeAfter: resume)) { text in
+                    if let s = try JSONDecoder().decode(Line.self, from: Data(text.utf8)).seq { seqs.append(s) }
+                    return seqs.last != 8_000
+                }
+                resume = seqs.last ?? 0
+                reconnects += 1
             }
             return seqs
         }
         while h.server.clientCount < 2 { try await Task.sleep(for: .milliseconds(20)) }
         try await Task.sleep(for: .milliseconds(200))
-                // 8,000 records at about 2,000 per second: far more than the stalled client's buffer and
-        // socket hold, an easy pace for a client that reads.
+        // 8,000 records: far more than the stalled client's buffer and socket hold.
         for chunk in 0..<80 {
             h.store.append(((UInt64(chunk) * 100 + 1)...(UInt64(chunk) * 100 + 100)).map { record($0, bridgeId: h.store.bridgeId) })
             await h.store.flush()
-            try await Task.sleep(for: .milliseconds(50))
+            try await Task.sleep(for: .milliseconds(20))
         }
-        fast = try await fastTask.value
+        published.withLock { $0 = true }
+        let fast = try await fastTask.value
         let slow = try await slowLines.value
-        #expect(fast.count == 8_000 && fast == Array(1...8_000), "fast client got \(fast.count) records")
+        #expect(fast.count == 8_000 && fast == Array(1...8_000), "reading client got \(fast.count) records")
         let notice = try #require(slow.last)
         let parsed = try JSONDecoder().decode(Line.self, from: Data(notice.utf8))
         #expect(parsed.feed == "overflow")
@@ -173,5 +182,56 @@ struct FeedServiceTests {
     func loopbackOnly() {
         #expect(throws: FeedServiceError.self) { try FeedServiceConfiguration(tcpHost: "0.0.0.0", tcpPort: 7000).validate() }
         #expect(throws: Never.self) { try FeedServiceConfiguration(tcpHost: "127.0.0.1", tcpPort: 7000).validate() }
+    }
+}
+
+@Suite("Live feed over TLS", .serialized)
+struct FeedTLSTests {
+    /// A self-signed certificate for localhost/127.0.0.1 made with the openssl command.
+    static func makeCertificate(in dir: String) throws -> (cert: String, key: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+                       "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                       "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem"]
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        try #require(p.terminationStatus == 0, "openssl could not make a test certificate")
+        return (dir + "/cert.pem", dir + "/key.pem")
+    }
+
+    @Test("beyond loopback the feed needs a token and TLS; with both, a TLS client with the token gets the records")
+    func tlsBeyondLoopback() async throws {
+        #expect(throws: FeedServiceError.self) { try FeedServiceConfiguration(tcpHost: "0.0.0.0", tcpPort: 0, bearerToken: "0123456789abcdef0").validate() }
+        let dir = temporaryDirectory("feed-tls")
+        let (cert, key) = try Self.makeCertificate(in: dir)
+        let store = try RecordStore(configuration: StoreConfiguration(dataDirectory: dir))
+        let config = FeedServiceConfiguration(tcpHost: "0.0.0.0", tcpPort: 0, bearerToken: "tls-token-for-tests-0",
+                                              tlsCertificatePath: cert, tlsKeyPath: key)
+        try config.validate()
+        let server = FeedSocketServer(configuration: config, store: store)
+        let listeners = try await server.bind()
+        let serving = Task { await server.serve(listeners) }
+        store.append((1...20).map { record($0, bridgeId: store.bridgeId) })
+        await store.flush()
+        let port = try #require(server.boundTCPPort)
+        var seqs: [UInt64] = []
+        try await FeedClient(endpoint: .tcp(host: "127.0.0.1", port: port), tlsTrustRootsPath: cert)
+            .run(FeedRequest(resumeAfter: 0, token: "tls-token-for-tests-0")) { text in
+                if let s = try JSONDecoder().decode(Line.self, from: Data(text.utf8)).seq { seqs.append(s) }
+                return seqs.last != 20
+            }
+        #expect(seqs == Array(1...20))
+        // A plain-TCP client gets no records from the TLS listener.
+        var plain: [String] = []
+        _ = try? await FeedClient(endpoint: .tcp(host: "127.0.0.1", port: port)).run(FeedRequest(resumeAfter: 0, token: "tls-token-for-tests-0")) { text in
+            plain.append(text)
+            return true
+        }
+        #expect(!plain.contains { $0.contains(#""schemaVersion""#) })
+        server.stop()
+        await serving.value
+        await store.close()
     }
 }

@@ -32,6 +32,8 @@ struct FeedCommand: AsyncParsableCommand {
     var metric: [String] = []
     @Option(help: "Bearer token, when the service requires one.")
     var token: String?
+    @Option(help: "With --tcp to a TLS listener: PEM file of the certificate(s) to trust.")
+    var tlsCa: String?
     @Option(help: "Stop after this many records.")
     var count: Int?
 
@@ -52,7 +54,7 @@ struct FeedCommand: AsyncParsableCommand {
                                       metric: metric.isEmpty ? nil : metric, token: token)
             var records = 0
             do {
-                try await FeedClient(endpoint: endpoint).run(request) { line in
+                try await FeedClient(endpoint: endpoint, tlsTrustRootsPath: tlsCa).run(request) { line in
                     if line.hasPrefix(#"{"feed""#) {
                         Console.note(line)
                         return true

@@ -38,6 +38,10 @@ struct ForwardingOptions: ParsableArguments {
     var feedTcp: String?
     @Option(help: "Require this bearer token from feed clients (at least 16 characters).")
     var feedToken: String?
+    @Option(help: "TLS on the feed's TCP listener: PEM certificate chain (with --feed-tls-key; required beyond loopback).")
+    var feedTlsCert: String?
+    @Option(help: "TLS on the feed's TCP listener: PEM private key.")
+    var feedTlsKey: String?
     @Option(help: "Serve WebSocket/SSE feed, /v1/devices, /health and /metrics on HOST:PORT (loopback only; needs --data-dir).")
     var http: String?
     @Option(help: "Require this bearer token (Authorization: Bearer …) on every HTTP request.")
@@ -65,7 +69,8 @@ struct ForwardingOptions: ParsableArguments {
             receiver.ackTimeoutSeconds = hl7AckTimeout
             sinks.append(receiver)
         }
-        var feed = FeedServiceConfiguration(unixSocketPath: feedSocket, bearerToken: feedToken)
+        var feed = FeedServiceConfiguration(unixSocketPath: feedSocket, bearerToken: feedToken, tlsCertificatePath: feedTlsCert,
+                                            tlsKeyPath: feedTlsKey)
         if let feedTcp {
             guard let colon = feedTcp.lastIndex(of: ":"), let port = Int(feedTcp[feedTcp.index(after: colon)...]) else {
                 throw ValidationError("--feed-tcp \(feedTcp): give HOST:PORT, e.g. --feed-tcp 127.0.0.1:7400")
