@@ -63,7 +63,8 @@ public final class CommittedFeed: Sendable {
         overflowed.forEach { $0.continuation.finish() }
     }
 
-    func finish() {
+    /// Ends every subscription (after what each has buffered) and refuses new ones: the bridge is stopping.
+    public func finish() {
         let subs = state.withLock { s -> [Subscriber] in
             s.finished = true
             defer { s.subscribers.removeAll() }

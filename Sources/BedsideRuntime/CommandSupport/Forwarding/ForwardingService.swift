@@ -44,6 +44,9 @@ public final class ForwardingService: Sendable {
     /// Commits what is queued, stops the sinks and closes the store.
     public func stop() async {
         await store?.flush()
+        // End every live subscription first: a feed client (an SSE or WebSocket stream, a socket
+        // reader) then finishes its response, so no sink waits on a client that never leaves.
+        store?.committed.finish()
         sinks.forEach { $0.stop() }
         for task in tasks { await task.value }
         await store?.close()
