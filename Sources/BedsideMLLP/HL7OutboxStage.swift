@@ -3,6 +3,8 @@ import BedsideModel
 import BedsidePlatform
 import BedsideStore
 import GRDB
+import Logging
+import Metrics
 
 /// Turns committed records into PCD messages for one receiver, inside the store's commit: each
 /// message gets its control id (MSH-10) once, here, and is kept in the outbox until the receiver
@@ -20,8 +22,12 @@ public final class HL7OutboxStage: StoreStage {
     /// metric hang their facets below it.
     private let containments = Locked<[String: Containment]>([:])
 
-    init(configuration: HL7ReceiverConfiguration, bridgeId: String, wake: @escaping @Sendable () -> Void) {
+    private let logger: Logger
+
+    init(configuration: HL7ReceiverConfiguration, bridgeId: String, logger: Logger, wake: @escaping @Sendable () -> Void) {
         self.configuration = configuration
+        self.logger = logger
+        expiredCounter = Counter(label: "bedside_hl7_expired_total", dimensions: [("receiver", configuration.name)])
         name = configuration.sinkName
         encoder = PCDEncoder(sender: configuration.sender(bridgeId: bridgeId))
         self.wake = wake
@@ -105,10 +111,26 @@ public final class HL7OutboxStage: StoreStage {
             staged += 1
         }
         if let last = records.last { try RecordStore.setCursor(last.seq, of: name + ":staged", in: db) }
+        try expireObservations(now: created, db)
         if staged > 0 { pendingWake.withLock { $0 = true } }
     }
 
     private let pendingWake = Locked(false)
+    private let expiredCounter: Counter
+
+    /// Drops undelivered PCD-01 reports older than the receiver's limit (by the host time of the
+    /// records they report); alerts and infusion events stay until delivered.
+    private func expireObservations(now: Timestamp, _ db: Database) throws {
+        guard let age = configuration.maxUndeliveredObservationAgeSeconds else { return }
+        let cutoff = now.nanosecondsSinceEpoch - Int64(age * 1e9)
+        try db.execute(sql: "DELETE FROM hl7_outbox WHERE sink = ? AND kind = ? AND parked = 0 AND created_ns < ?",
+                       arguments: [name, PCDMessageKind.observation.rawValue, cutoff])
+        let dropped = db.changesCount
+        if dropped > 0 {
+            expiredCounter.increment(by: dropped)
+            logger.warning("dropped \(dropped) undelivered PCD-01 report(s) older than \(Int(age)) s; the records stay in the store")
+        }
+    }
 
     public func didCommit() {
         if pendingWake.withLock({ v in defer { v = false }; return v }) { wake() }

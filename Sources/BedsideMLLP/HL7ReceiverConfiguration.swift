@@ -38,12 +38,17 @@ public struct HL7ReceiverConfiguration: Sendable, Hashable {
     public var maxAttempts: Int
     /// Which PCD transactions go to this receiver.
     public var kinds: Set<PCDMessageKind>
+    /// Undelivered PCD-01 observation reports older than this are dropped from the outbox (counted
+    /// and logged), so a receiver gone for days cannot fill the disk; `nil` keeps them all. Alerts
+    /// (PCD-04) and infusion events (PCD-10) are never dropped. The records stay in the store.
+    public var maxUndeliveredObservationAgeSeconds: Double?
 
     public init(name: String, host: String, port: Int, application: String = "BEDSIDE_BRIDGE", facility: String? = nil,
                 receivingApplication: String? = nil, receivingFacility: String? = nil, pointOfCare: String = "INFUSION",
                 ackTimeoutSeconds: Double = 30, connectTimeoutSeconds: Double = 5, retryInitialSeconds: Double = 1,
                 retryMaxSeconds: Double = 60, onError: NegativeAckAction = .retry, onReject: NegativeAckAction = .park,
-                maxAttempts: Int = 5, kinds: Set<PCDMessageKind> = Set(PCDMessageKind.allCases)) {
+                maxAttempts: Int = 5, kinds: Set<PCDMessageKind> = Set(PCDMessageKind.allCases),
+                maxUndeliveredObservationAgeSeconds: Double? = 24 * 3600) {
         self.name = name
         self.host = host
         self.port = port
@@ -60,6 +65,7 @@ public struct HL7ReceiverConfiguration: Sendable, Hashable {
         self.onReject = onReject
         self.maxAttempts = maxAttempts
         self.kinds = kinds
+        self.maxUndeliveredObservationAgeSeconds = maxUndeliveredObservationAgeSeconds
     }
 
     /// `HOST:PORT` (as `--hl7` takes it); the receiver is named after it.
@@ -87,6 +93,9 @@ public struct HL7ReceiverConfiguration: Sendable, Hashable {
         }
         if maxAttempts < 1 { throw .init("HL7 receiver \(name): max attempts must be at least 1") }
         if kinds.isEmpty { throw .init("HL7 receiver \(name): no message kinds selected") }
+        if let age = maxUndeliveredObservationAgeSeconds, !(age > 0) {
+            throw .init("HL7 receiver \(name): the undelivered-observation age must be positive seconds, or none")
+        }
         let problems = HL7Sender(application: application, eui64: "0200000000000000").problems
         if let first = problems.first { throw .init("HL7 receiver \(name): \(first)") }
     }

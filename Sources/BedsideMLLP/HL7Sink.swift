@@ -10,7 +10,8 @@ public struct HL7Delivery: Sendable {
     public init(configuration: HL7ReceiverConfiguration, store: RecordStore, logger: Logger) throws {
         try configuration.validate()
         let sender = MLLPSender(configuration: configuration, store: store, logger: logger)
-        let stage = HL7OutboxStage(configuration: configuration, bridgeId: store.bridgeId, wake: { [sender] in sender.wake() })
+        let stage = HL7OutboxStage(configuration: configuration, bridgeId: store.bridgeId, logger: logger,
+                                   wake: { [sender] in sender.wake() })
         try store.add(stage)
         self.stage = stage
         self.sender = sender

@@ -179,3 +179,32 @@ struct MLLPDeliveryTests {
         await store.close()
     }
 }
+
+@Suite("HL7 outbox bounds")
+struct HL7OutboxBoundsTests {
+    @Test("undelivered PCD-01 reports past the age limit leave the outbox; alerts never do")
+    func expiry() async throws {
+        let dir = temporaryDirectory("mllp-expiry")
+        let store = try RecordStore(configuration: StoreConfiguration(dataDirectory: dir))
+        var config = HL7ReceiverConfiguration(name: "nobody", host: "127.0.0.1", port: 9)
+        config.maxUndeliveredObservationAgeSeconds = 3600
+        _ = try HL7Delivery(configuration: config, store: store, logger: Logger(label: "test"))
+        store.append(vitals(1...10, bridgeId: store.bridgeId))  // host times 1_800_000_001…010
+        await store.flush()
+        #expect(try outbox(store, "hl7:nobody").count == 10)
+        // Two hours later: the old PCD-01s go, the old alert phases (seq 5, 6) stay.
+        var later = vitals(11...11, bridgeId: store.bridgeId)
+        if case .numeric(var r) = later[0].observation {
+            r.hostTime = Timestamp(secondsSinceEpoch: 1_800_007_200)
+            r.deviceTime = .utc(r.hostTime)
+            later[0].observation = .numeric(r)
+        }
+        store.append(later)
+        await store.flush()
+        let kinds = try store.read { db in
+            try String.fetchAll(db, sql: "SELECT kind FROM hl7_outbox WHERE sink = 'hl7:nobody' ORDER BY id")
+        }
+        #expect(kinds == ["PCD-04", "PCD-04", "PCD-01"])
+        await store.close()
+    }
+}
