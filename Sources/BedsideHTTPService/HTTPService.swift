@@ -9,6 +9,7 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 import Prometheus
+import ServiceLifecycle
 
 /// One entry of the health report that the HTTP service gets from the bridge (sinks).
 public struct HealthEntry: Sendable, Hashable {
@@ -40,6 +41,8 @@ public final class HTTPService: Sendable {
 
     struct State {
         var task: Task<Void, Never>?
+        var group: ServiceGroup?
+        var serving: Task<Void, Never>?
         var port: Int?
         var stopped = false
         var health: (@Sendable () -> [HealthEntry])?
@@ -77,22 +80,39 @@ public final class HTTPService: Sendable {
             logger: logger)
         let tracker = self.tracker
         let store = self.store
+        // A service group, so stopping is a graceful shutdown (open streams end first) rather
+        // than a cancellation.
+        let services = ServiceGroup(services: [app], logger: logger)
+        let following = Task { await tracker.follow(store) }
         let task = Task {
-            await withDiscardingTaskGroup { group in
-                group.addTask { await tracker.follow(store) }
-                group.addTask {
-                    do { try await app.run() } catch { self.logger.error("HTTP service failed: \(error)") }
-                }
-            }
+            do { try await services.run() } catch { self.logger.error("HTTP service failed: \(error)") }
         }
-        let stopped = state.withLock { s -> Bool in s.task = task; return s.stopped }
-        if stopped { task.cancel() }
+        let stopped = state.withLock { s -> Bool in
+            s.task = following
+            s.group = services
+            s.serving = task
+            return s.stopped
+        }
+        if stopped { stop() }
         await task.value
+        following.cancel()
+        await following.value
     }
 
+    /// Shuts down gracefully: requests in progress finish. Feed streams end when the store's live
+    /// subscriptions end (the bridge finishes them first); one still open after 2 s is cut.
     public func stop() {
-        let task = state.withLock { s -> Task<Void, Never>? in s.stopped = true; return s.task }
-        task?.cancel()
+        let (group, following, serving) = state.withLock { s -> (ServiceGroup?, Task<Void, Never>?, Task<Void, Never>?) in
+            s.stopped = true
+            return (s.group, s.task, s.serving)
+        }
+        following?.cancel()
+        guard let group else { return }
+        Task {
+            await group.triggerGracefulShutdown()
+            try? await Task.sleep(for: .seconds(2))
+            serving?.cancel()
+        }
     }
 
     // MARK: Routes
