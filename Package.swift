@@ -19,6 +19,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
@@ -79,6 +86,55 @@ let package = Package(
             name: "BedsideConfig",
             dependencies: ["BedsideModel", "BedsideDriver", "BedsideDiscovery", .product(name: "Yams", package: "Yams")]
         ),
+        // Forwarding: the durable outbox (SQLite through GRDB) every forwarding sink reads after commit.
+        .target(
+            name: "BedsideStore",
+            dependencies: [
+                "BedsideModel", "BedsidePlatform",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        // IHE PCD-01/-04/-10 HL7 v2.6 messages from the model, MLLP framing and ACK reading: pure, no I/O.
+        .target(name: "BedsideHL7", dependencies: ["BedsideModel"]),
+        // HL7 delivery over MLLP (SwiftNIO): the outbox stage in the store's commit and the sender.
+        .target(
+            name: "BedsideMLLP",
+            dependencies: [
+                "BedsideHL7", "BedsideStore", "BedsideModel", "BedsidePlatform",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        // The live feed service: NDJSON over Unix socket and TCP with resume from the store.
+        .target(
+            name: "BedsideFeedService",
+            dependencies: [
+                "BedsideStore", "BedsideModel", "BedsidePlatform",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The bridge's HTTP face: WebSocket and SSE feed, device state, metric history, health, /metrics.
+        .target(
+            name: "BedsideHTTPService",
+            dependencies: [
+                "BedsideFeedService", "BedsideStore", "BedsideModel", "BedsidePlatform",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // One pipeline per port: transport → driver → bus → sinks; driver catalog; live replay.
         .target(
             name: "BedsideRuntime",
@@ -86,7 +142,9 @@ let package = Package(
                 "BedsideModel", "BedsideDriver", "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue",
                 "GEDinamap", "MasimoASCII", "Nonin", "BedsideSniffer", "BBraunBCC", "AlarisAsena",
                 "BedsidePlatform", "BedsideDiscovery", "BedsideConfig",
+                "BedsideStore", "BedsideHL7", "BedsideMLLP", "BedsideFeedService", "BedsideHTTPService",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 // The soak benchmark runs devices on in-memory links with seeded faults.
                 "BedsideDriverTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -101,6 +159,12 @@ let package = Package(
                 "BedsidePlatform",
                 "BedsideRuntime",
                 "BedsideSniffer",
+                "BedsideStore",
+                "BedsideMLLP",
+                "BedsideFeedService",
+                "BedsideHTTPService",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -130,7 +194,17 @@ let package = Package(
         .testTarget(name: "MasimoASCIITests", dependencies: ["MasimoASCII", "BedsideDriver", "BedsideModel", "BedsideDriverTesting", "BedsideCapture"]),
         .testTarget(name: "BedsideCaptureTests", dependencies: ["BedsideCapture", "BedsideModel", "BedsideDriver", "BedsideTestSupport"]),
         .testTarget(name: "BedsideSerialTests", dependencies: ["BedsideSerial", "BedsideTestSupport", "BedsidePlatform"]),
-        .testTarget(name: "BedsideRuntimeTests", dependencies: ["BedsideRuntime", "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue", "BedsideDriverTesting", "BedsidePlatform", "BedsideTestSupport"]),
+        .testTarget(name: "BedsideRuntimeTests", dependencies: ["BedsideRuntime", "BedsideStore", "BedsideMLLP", "BedsideTestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"), "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue", "BedsideDriverTesting", "BedsidePlatform"]),
+        .testTarget(name: "BedsideStoreTests", dependencies: ["BedsideStore", "BedsideModel", "BedsideTestSupport", "BedsidePlatform"]),
+        .testTarget(name: "BedsideMLLPTests", dependencies: ["BedsideMLLP", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"), "BedsideHL7", "BedsideStore", "BedsideModel", "BedsideTestSupport", "BedsidePlatform"]),
+        .testTarget(name: "BedsideFeedServiceTests", dependencies: ["BedsideFeedService", "BedsideStore", "BedsideModel", "BedsideTestSupport", "BedsidePlatform", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
+        .testTarget(name: "BedsideHTTPServiceTests", dependencies: [
+            "BedsideHTTPService", "BedsideFeedService", "BedsideStore", "BedsideModel", "BedsidePlatform",
+            .product(name: "WSClient", package: "swift-websocket"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "BedsideHL7Tests", dependencies: ["BedsideHL7", "BedsideModel", "BedsideTestSupport"]),
         .testTarget(name: "BedsideDiscoveryTests", dependencies: ["BedsideDiscovery", "BedsideConfig", "BedsideRuntime", "BedsideDriver", "BedsideModel", "BedsidePlatform"]),
         .testTarget(name: "BBraunBCCTests", dependencies: ["BBraunBCC", "BedsideDriver", "BedsideModel", "BedsideCapture", "BedsideTestSupport", "BedsideDriverTesting", "BedsideScenario"]),
         .testTarget(name: "AlarisAsenaTests", dependencies: ["AlarisAsena", "BedsideDriver", "BedsideModel", "BedsideCapture", "BedsideTestSupport", "BedsideDriverTesting", "BedsideScenario"]),

@@ -13,6 +13,7 @@ struct Bedside: AsyncParsableCommand {
             DemoCommand.self, RunCommand.self, CaptureCommand.self, ReplayCommand.self, PlayCommand.self, ExportUmockdevCommand.self,
             SimulateCommand.self, DriversCommand.self, BenchCommand.self, SoakCommand.self,
             PortsCommand.self, ProbeCommand.self, WatchCommand.self, VerifyCommand.self, UdevRuleCommand.self,
+            FeedCommand.self, ForwardingBenchCommand.self,
         ]
     )
 }

@@ -28,11 +28,21 @@ public final class FeedBus: Sendable {
     /// at 1 under a new id, so a consumer tells a restart from lost records.
     public let bridgeId: String
 
-    /// - Parameter bridgeId: `nil` mints a new random id (one per bridge process); tests and
-    ///   replays that must produce identical output pass a fixed one.
-    public init(bridgeId: String? = nil, logger: Logger = Logger(label: "bedside.bus")) {
+    /// The durable store every record goes to, under the bus lock and in `seq` order; forwarding
+    /// sinks read it after commit. `nil` when the bridge runs without one.
+    private let journal: (any FeedJournal)?
+
+    /// - Parameters:
+    ///   - bridgeId: `nil` mints a new random id (one per bridge process); tests and
+    ///     replays that must produce identical output pass a fixed one.
+    ///   - lastSeq: numbering continues after this (a store's last committed `seq` after a restart).
+    ///   - journal: receives every record, in `seq` order, under the bus lock (the durable outbox).
+    public init(bridgeId: String? = nil, lastSeq: UInt64 = 0, journal: (any FeedJournal)? = nil,
+                logger: Logger = Logger(label: "bedside.bus")) {
         self.bridgeId = bridgeId ?? Self.mintBridgeId()
         self.logger = logger
+        self.journal = journal
+        state.withLock { $0.seq = lastSeq }
         publishedCounter = Counter(label: "bedside_feed_records_total")
         droppedCounter = Counter(label: "bedside_feed_subscriber_dropped_total")
     }
@@ -75,13 +85,18 @@ public final class FeedBus: Sendable {
         guard !observations.isEmpty else { return state.withLock { $0.seq } }
         var dropped = 0
         let bridgeId = self.bridgeId
+        let journal = self.journal
         let last = state.withLock { s -> UInt64 in
             let source = s.sources[index]
+            var journaled: [FeedRecord] = []
+            if journal != nil { journaled.reserveCapacity(observations.count) }
+            defer { if let journal { journal.append(journaled) } }
             for observation in observations {
                 s.seq += 1
                 let record = FeedRecord(seq: s.seq, bridgeId: bridgeId,
                                         device: source.identity(subdevice: observation.subdevice),
                                         observation: observation, replayed: source.replayed)
+                if journal != nil { journaled.append(record) }
                 for i in s.subscribers.indices {
                     dropped += s.subscribers[i].offer(record) ? 0 : 1
                 }
@@ -233,6 +248,12 @@ public final class FeedBus: Sendable {
             return false
         }
     }
+}
+
+/// Where the bus hands every record it numbers: the durable outbox. `append` is
+/// called under the bus lock, in `seq` order, and must not block (queue and return).
+public protocol FeedJournal: Sendable {
+    func append(_ records: [FeedRecord])
 }
 
 /// Where a source's records come from; stamped on each record so no consumer mistakes a

@@ -11,6 +11,8 @@ public struct DemoSession: Sendable {
     public var seed: UInt64
     public var seconds: Double?
     public var format: FeedFormat
+    /// The durable store and forwarding sinks (none by default).
+    public var forwarding: ForwardingConfiguration = .none
 
     public init(devices: [String], speed: Double, seed: UInt64, seconds: Double?, format: FeedFormat) {
         self.devices = devices
@@ -27,7 +29,8 @@ public struct DemoSession: Sendable {
                                                   for: "\(devices.count) simulated devices and their bridge ports")
         let logger = Logger(label: "bedside.demo")
         let clock = BridgeClock()
-        let bus = FeedBus()
+        let forwarding = try ForwardingService(self.forwarding, logger: logger)
+        let bus = forwarding.bus
         let subscription = bus.subscribe(name: "stdout")
         var simulated: [SimulatedDevice] = []
         var ports: [OpenedPort] = []
@@ -55,8 +58,9 @@ public struct DemoSession: Sendable {
         let bridgePorts = ports
         try await withThrowingTaskGroup(of: Void.self) { group in
             for device in sims { group.addTask { _ = try await device.run() } }
-            _ = try await runBridge(ports: bridgePorts, bus: bus, subscription: subscription, format: format,
-                                    clock: clock, seconds: seconds, logger: logger)
+            let outcome = await forwarding.outcome { try await runBridge(ports: bridgePorts, bus: bus, subscription: subscription,
+                                                             format: format, clock: clock, seconds: seconds, logger: logger) }
+            _ = try outcome.get()  // the store committed what the bus handed it, the sinks ended
             // The bridge has sent its stop requests; now the devices go away.
             sims.forEach { $0.stop() }
             try await group.waitForAll()

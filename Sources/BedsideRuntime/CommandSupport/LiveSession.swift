@@ -19,6 +19,8 @@ public struct LiveSession: Sendable {
     public var rotateCapture: Bool
     /// The driver options as typed, for the capture's note.
     public var driverCommandLine: String
+    /// The durable store and forwarding sinks (none by default).
+    public var forwarding: ForwardingConfiguration = .none
     /// Pause between reopen attempts.
     public var retryDelay: Duration = .seconds(2)
     /// Time between reminders of an unchanged outage.
@@ -49,7 +51,8 @@ public struct LiveSession: Sendable {
         try OptionCheck.runSeconds(seconds)
         let logger = Logger(label: "bedside.run")
         let clock = BridgeClock()
-        let bus = FeedBus()
+        let forwarding = try ForwardingService(self.forwarding, logger: logger)
+        let bus = forwarding.bus
         let subscription = bus.subscribe(name: "stdout")
         let descriptor = driver.descriptor
         let (port, settings, exclusive) = (self.port, self.settings, self.exclusive)
@@ -85,8 +88,9 @@ public struct LiveSession: Sendable {
                                           clock: clock, recorder: capture, exclusive: exclusive)
         }
         logger.notice("running \(descriptor.name) on \(port) at \(settings.summary)")
-        let summaries = try await runBridge(ports: [runnable], bus: bus, subscription: subscription, format: format,
-                                            clock: clock, seconds: seconds, logger: logger)
+        let outcome = await forwarding.outcome { try await runBridge(ports: [runnable], bus: bus, subscription: subscription,
+                                                         format: format, clock: clock, seconds: seconds, logger: logger) }
+        let summaries = try outcome.get()  // the store committed what the bus handed it, the sinks ended
         if let capture {
             if let error = capture.completionError {
                 throw CommandFailure("capture \(capture.path) is incomplete: \(CommandFailure.message(for: error)); "

@@ -24,6 +24,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .customLong("device"), parsing: .singleValue,
             help: "A simulated device to include, by driver name (repeatable; default: one of every driver with a simulator).")
     var devices: [String] = DemoLayout.defaultDevices
+    @OptionGroup(title: "Forwarding") var forwarding: ForwardingOptions
 
     func validate() throws {
         try validating {
@@ -34,8 +35,14 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         global.bootstrap()
+        MetricsBackend.bootstrap()
         try await reportingErrors {
-            try await DemoSession(devices: devices, speed: speed, seed: seed, seconds: seconds, format: format).run()
+            var session = DemoSession(devices: devices, speed: speed, seed: seed, seconds: seconds, format: format)
+            // The demo always keeps a store and serves the feed, so `bedside feed` can watch it.
+            session.forwarding = try forwarding.configuration(defaultDataDir: DemoDefaults.availableDataDirectory(),
+                                                              defaultFeedSocket: DemoDefaults.feedSocket,
+                                                              defaultHTTP: DemoDefaults.httpAddress)
+            try await session.run()
         }
     }
 }

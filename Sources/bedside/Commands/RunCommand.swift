@@ -100,6 +100,7 @@ struct LivePortOptions: ParsableArguments {
     var exclusive = true
     @Flag(help: "When the capture file exists, write to the next free name (NAME-1.bbcap, NAME-2.bbcap, …) instead of refusing.")
     var rotateCapture = false
+    @OptionGroup(title: "Forwarding") var forwarding: ForwardingOptions
 
     func validate() throws {
         try validating { try OptionCheck.runSeconds(seconds) }
@@ -114,11 +115,13 @@ struct LivePortOptions: ParsableArguments {
     func run(capture: String?) async throws {
         guard let port else { throw ValidationError("Missing expected argument '--port <port>'") }
         let driver = try driverOptions.setup(transmitEnabled: !listenOnly)
-        let session = LiveSession(
+        var session = LiveSession(
             port: port, driver: driver, settings: try line.settings(defaults: driver.descriptor.defaultSerialSettings),
             format: format ?? (Console.stdoutIsTerminal ? .table : .ndjson), seconds: seconds, location: location,
             reconnect: reconnect, exclusive: exclusive, capturePath: capture, rotateCapture: rotateCapture,
             driverCommandLine: driverOptions.tuning.commandLine + (listenOnly ? " --listen-only" : ""))
+        session.forwarding = try forwarding.configuration()
+        MetricsBackend.bootstrap()
         try await session.run()
     }
 }

@@ -1,0 +1,166 @@
+import BedsideFeedService
+import BedsideModel
+import BedsideStore
+import BedsidePlatform
+import Foundation
+import Logging
+import Prometheus
+import Testing
+import WSClient
+@testable import BedsideHTTPService
+
+func record(_ seq: UInt64, bridgeId: String, chair: String = "chair-1") -> FeedRecord {
+    var device = DeviceIdentity(driver: "toy", vendor: "Toy", port: "/dev/ttyS0", location: chair)
+    device.assignID()
+    let reading = NumericReading(metric: MetricIdentity(referenceID: "MDC_ECG_HEART_RATE", code: 147842, vendorCode: "toy:hr"),
+                                 value: DecimalValue(mantissa: Int64(60 + seq % 40)), unit: "/min", unitCode: 264864,
+                                 state: .valid, deviceTime: nil, hostTime: Timestamp(secondsSinceEpoch: 1_700_000_000 + Int64(seq)))
+    return FeedRecord(seq: seq, bridgeId: bridgeId, device: device, observation: .numeric(reading))
+}
+
+/// curl (a client that is not ours) against the service; returns the body.
+func curl(_ args: [String]) throws -> String {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["curl", "-s"] + args
+    let out = Pipe()
+    p.standardOutput = out
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+}
+
+/// curl reading a stream until its output contains `marker` (or 60 s pass); then curl is ended.
+func curlUntil(_ args: [String], contains marker: String) throws -> String {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["curl", "-s", "--max-time", "60"] + args
+    let out = Pipe()
+    p.standardOutput = out
+    try p.run()
+    var data = Data()
+    while !String(decoding: data, as: UTF8.self).contains(marker) {
+        let chunk = out.fileHandleForReading.availableData
+        if chunk.isEmpty { break }
+        data += chunk
+    }
+    kill(p.processIdentifier, SIGKILL)
+    p.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+}
+
+struct Service {
+    let store: RecordStore
+    let service: HTTPService
+    let task: Task<Void, Never>
+    let port: Int
+
+    init(token: String? = nil) async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bedside-http-\(UUID().uuidString.prefix(8))").path
+        store = try RecordStore(configuration: StoreConfiguration(dataDirectory: dir))
+        service = HTTPService(configuration: HTTPServiceConfiguration(port: 0, bearerToken: token), store: store,
+                              registry: PrometheusCollectorRegistry())
+        let service = self.service
+        task = Task { await service.run() }
+        var waited = 0
+        while service.boundPort == nil && waited < 200 {
+            try await Task.sleep(for: .milliseconds(25))
+            waited += 1
+        }
+        port = try #require(service.boundPort)
+    }
+
+    func stop() async {
+        service.stop()
+        await task.value
+        await store.close()
+    }
+}
+
+@Suite("HTTP service", .serialized)
+struct HTTPServiceTests {
+    @Test("WebSocket feed resumes from the store, then live, without gap or duplicate")
+    func webSocketResume() async throws {
+        let s = try await Service()
+        s.store.append((1...200).map { record($0, bridgeId: s.store.bridgeId) })
+        await s.store.flush()
+        let writer = Task {
+            for chunk in 0..<20 {
+                s.store.append(((201 + UInt64(chunk) * 5)...(205 + UInt64(chunk) * 5)).map { record($0, bridgeId: s.store.bridgeId) })
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+        }
+        let seqs = Locked([UInt64]())
+        try await WebSocketClient.connect(url: "ws://127.0.0.1:\(s.port)/v1/feed/ws?resume=50", logger: Logger(label: "ws")) {
+            inbound, outbound, _ in
+            for try await message in inbound.messages(maxSize: 1 << 20) {
+                guard case .text(let text) = message else { continue }
+                guard let r = text.range(of: #""seq":"#) else { continue }
+                let seq = UInt64(text[r.upperBound...].prefix { $0.isNumber })!
+                seqs.withLock { $0.append(seq) }
+                if seq == 300 { break }
+            }
+            try await outbound.close(.normalClosure, reason: nil)
+        }
+        await writer.value
+        let got = seqs.withLock { $0 }
+        #expect(got.count == 250 && got == Array(51...300), "got \(got.count): \(got.first ?? 0)…\(got.last ?? 0)")
+        await s.stop()
+    }
+
+    @Test("SSE gives records with their seq as event id, resuming after Last-Event-ID")
+    func serverSentEvents() async throws {
+        let s = try await Service()
+        s.store.append((1...40).map { record($0, bridgeId: s.store.bridgeId) })
+        await s.store.flush()
+        let body = try curlUntil(["-N", "-H", "Last-Event-ID: 35", "http://127.0.0.1:\(s.port)/v1/feed/sse"], contains: "id: 40\n")
+        let ids = body.split(separator: "\n").filter { $0.hasPrefix("id: ") }.map { String($0.dropFirst(4)) }
+        #expect(ids == ["36", "37", "38", "39", "40"])
+        #expect(body.hasPrefix("event: notice\ndata: {\"feed\":\"hello\""))
+        await s.stop()
+    }
+
+    @Test("device state with ages, recent history of a metric, health and Prometheus metrics")
+    func api() async throws {
+        let s = try await Service()
+        s.store.append((1...30).map { record($0, bridgeId: s.store.bridgeId, chair: $0 % 2 == 0 ? "chair-2" : "chair-1") })
+        await s.store.flush()
+        try await Task.sleep(for: .milliseconds(200))
+        let devices = try JSONSerialization.jsonObject(with: Data(try curl(["http://127.0.0.1:\(s.port)/v1/devices"]).utf8)) as! [String: Any]
+        let list = devices["devices"] as! [[String: Any]]
+        #expect(list.count == 2)
+        let first = list[0]
+        let id = (first["device"] as! [String: Any])["id"] as! String
+        let values = first["values"] as! [[String: Any]]
+        #expect(values.count == 1 && values[0]["metric"] as? String == "MDC_ECG_HEART_RATE" && (values[0]["ageNs"] as? Int64 ?? 0) > 0)
+        let one = try curl(["http://127.0.0.1:\(s.port)/v1/devices/\(id)"])
+        #expect(one.contains(id))
+        #expect(try curl(["-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(s.port)/v1/devices/0000000000000000"]) == "404")
+        let history = try JSONSerialization.jsonObject(with: Data(try curl(["http://127.0.0.1:\(s.port)/v1/devices/\(id)/history?metric=MDC_ECG_HEART_RATE&limit=3"]).utf8)) as! [[String: Any]]
+        #expect(history.count == 3)
+        let seqs = history.map { $0["seq"] as! Int }
+        #expect(seqs == seqs.sorted() && seqs.last! >= 29)
+        let health = try JSONSerialization.jsonObject(with: Data(try curl(["http://127.0.0.1:\(s.port)/health"]).utf8)) as! [String: Any]
+        // The records are from 2023: the devices count as silent now, so health says degraded and why.
+        #expect(health["status"] as? String == "degraded")
+        #expect((health["devices"] as! [[String: Any]]).allSatisfy { ($0["reason"] as? String)?.hasPrefix("nothing received") == true })
+        #expect((health["store"] as! [String: Any])["lastSeq"] as? Int == 30)
+        let metrics = try curl(["-i", "http://127.0.0.1:\(s.port)/metrics"])
+        #expect(metrics.lowercased().contains("content-type: text/plain; version=0.0.4"))
+        await s.stop()
+    }
+
+    @Test("with a bearer token, requests without it or with a wrong one are refused; the right one passes")
+    func token() async throws {
+        let s = try await Service(token: "http-token-for-tests-only")
+        let url = "http://127.0.0.1:\(s.port)/health"
+        #expect(try curl(["-o", "/dev/null", "-w", "%{http_code}", url]) == "401")
+        #expect(try curl(["-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: Bearer nope-nope-nope-nope", url]) == "401")
+        #expect(try curl(["-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: Bearer http-token-for-tests-only", url]) == "200")
+        await #expect(throws: (any Error).self) {
+            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(s.port)/v1/feed/ws", logger: Logger(label: "ws")) { _, _, _ in }
+        }
+        await s.stop()
+    }
+}
