@@ -40,6 +40,8 @@ public enum MDCTerms {
     static let monitorMDS = (code: UInt32(69965), refid: "MDC_DEV_MON_PHYSIO_MULTI_PARAM_MDS")
     static let pumpMDS = (code: UInt32(69985), refid: "MDC_DEV_PUMP_INFUS_MDS")
     static let pumpVMD = (code: UInt32(69986), refid: "MDC_DEV_PUMP_INFUS_VMD")
+    /// The pump VMD's ordinal in OBX-4 (`1.1.0.0`): the infusion function is the pump's first VMD.
+    static let pumpVMDOrdinal: UInt16 = 1
     static let pumpDelivery = (code: UInt32(70067), refid: "MDC_DEV_PUMP_DELIVERY_INFO")
 
     /// `code^REFID^MDC` (OBX-3 / CWE), REFID empty when not known.

@@ -101,6 +101,22 @@ public struct PCDEncoder: Sendable {
                 let x = a.containment!, y = b.containment!
                 return (x.vmd, x.channel, x.metric) < (y.vmd, y.channel, y.metric)
             }
+        guard pump else {
+            placedRows(&w, &n, placed)
+            return w.message
+        }
+        // A pump's readings of the infusion VMD and the channel states describe one tree: the
+        // channel groups come from the channel states, and a reading that repeats a channel-state
+        // parameter is sent once, from the state. Other VMDs keep dictionary order around it.
+        let pumpVMD = MDCTerms.pumpVMDOrdinal
+        placedRows(&w, &n, placed.filter { $0.containment!.vmd < pumpVMD })
+        pumpRows(&w, &n, pumpChannels, readings: placed.filter { $0.containment!.vmd == pumpVMD })
+        placedRows(&w, &n, placed.filter { $0.containment!.vmd > pumpVMD })
+        return w.message
+    }
+
+    /// Readings with containment, already in dictionary order, under their VMD and channel rows.
+    func placedRows(_ w: inout ER7Writer, _ n: inout Int, _ placed: [NumericReading]) {
         var lastVMD: UInt16?
         var lastChannel: (UInt16, UInt16)?
         for r in placed {
@@ -115,8 +131,6 @@ public struct PCDEncoder: Sendable {
             }
             metricRow(&w, &n, r, path: c.path)
         }
-        if pump { pumpRows(&w, &n, pumpChannels) }
-        return w.message
     }
 
     func metricRow(_ w: inout ER7Writer, _ n: inout Int, _ r: NumericReading, path: String) {
@@ -151,54 +165,98 @@ public struct PCDEncoder: Sendable {
 
     /// Pump rows: the pump VMD, then one fluid-source group per channel with the IPEC parameter set.
     /// Metric ordinals are fixed per parameter, so the same number always means the same metric.
-    func pumpRows(_ w: inout ER7Writer, _ n: inout Int, _ channels: [PumpChannelState]) {
+    ///
+    /// `readings` are the device's numerics placed in the pump VMD: one that repeats a parameter of
+    /// its channel's state is left out (the state sends it, with its setting/calculation category);
+    /// the others follow the parameter set in their channel, their ordinal moved past the fixed ones
+    /// (`+ 100`) where it would collide. Readings of channels with no state get their own group.
+    func pumpRows(_ w: inout ER7Writer, _ n: inout Int, _ channels: [PumpChannelState], readings: [NumericReading] = []) {
         deviceRow(&w, &n, code: MDCTerms.pumpVMD.code, refid: MDCTerms.pumpVMD.refid, path: "1.1.0.0")
-        for ch in channels.sorted(by: { $0.channelIndex < $1.channelIndex }) {
-            let group = ch.containment?.channel ?? ch.channelIndex
-            let secondary = ch.mode == .secondary
-            deviceRow(&w, &n, code: secondary ? 70075 : 70071, refid: nil, path: "1.1.\(group).0")
+        var states: [UInt16: PumpChannelState] = [:]
+        for ch in channels { states[ch.containment?.channel ?? ch.channelIndex] = states[ch.containment?.channel ?? ch.channelIndex] ?? ch }
+        var extras: [UInt16: [NumericReading]] = [:]
+        for r in readings {
+            let group = r.containment!.channel
+            if let state = states[group], Self.stateParameters(of: state).contains(r.metric.code ?? 0) { continue }
+            extras[group, default: []].append(r)
+        }
+        for group in Set(states.keys).union(extras.keys).sorted() {
             let base = "1.1.\(group)."
-            let t = ch.deviceTime.map(HL7Time.dtm) ?? ""
-            var status = OBXFields()
-            status[2] = "CWE"
-            status[3] = MDCTerms.cwe(184519, "MDC_PUMP_INFUSING_STATUS")
-            status[4] = base + "1"
-            status[5] = ER7Writer.components([ch.status.rawValue, ch.status.rawValue, "99BBPS"])
-            status[11] = "R"
-            status[14] = t
-            Self.obx(&w, &n, status.values)
-            if let drug = ch.drug {
-                var f = OBXFields()
-                f[2] = "ST"
-                f[3] = MDCTerms.cwe(184514, "MDC_DRUG_NAME_LABEL")
-                f[4] = base + "2"
-                f[5] = ER7Writer.escaped(drug)
-                f[11] = "R"
-                f[14] = t
-                Self.obx(&w, &n, f.values)
+            if let ch = states[group] {
+                stateRows(&w, &n, ch, base: base)
+            } else {
+                deviceRow(&w, &n, code: extras[group]?.first?.containment?.channelCode, refid: nil, path: base + "0")
             }
-            let quantities: [(Quantity?, UInt32, String, String?, Int)] = [
-                (ch.programmedRate, 157784, "MDC_FLOW_FLUID_PUMP", "MSET^manual-setting^MDC", 3),
-                (ch.volumeToBeInfused, 157884, "MDC_VOL_FLUID_TBI", "MSET^manual-setting^MDC", 4),
-                (ch.volumeInfused, 157993, "MDC_VOL_FLUID_DELIV_TOTAL", nil, 5),
-                (ch.volumeRemaining, 157872, "MDC_VOL_FLUID_TBI_REMAIN", "ACALC^auto-calculation^MDC", 6),
-                (ch.timeRemaining, 157916, "MDC_TIME_PD_REMAIN", "ACALC^auto-calculation^MDC", 7),
-                (ch.doseRate, 157924, "MDC_RATE_DOSE", nil, 8),
-                (ch.concentration, 157760, "MDC_CONC_DRUG", nil, 9),
-            ]
-            for (q, code, refid, category, ordinal) in quantities {
-                guard let q else { continue }
-                var f = OBXFields()
-                f[2] = "NM"
-                f[3] = MDCTerms.cwe(code, refid)
-                f[4] = base + String(ordinal)
-                f[5] = q.value.text
-                f[6] = MDCTerms.unit(code: q.unitCode, ucum: q.unit, vendorUnit: q.vendorUnit)
-                f[11] = "R"
-                f[14] = t
-                f[17] = category ?? ""
-                Self.obx(&w, &n, f.values)
+            let fixed = states[group] == nil ? 0 : Self.lastFixedOrdinal
+            let placed = (extras[group] ?? []).map { r -> (UInt16, NumericReading) in
+                let m = r.containment!.metric
+                return (m <= fixed ? m + 100 : m, r)
             }
+            for (ordinal, r) in placed.sorted(by: { $0.0 < $1.0 }) {
+                metricRow(&w, &n, r, path: base + String(ordinal))
+            }
+        }
+    }
+
+    /// The highest metric ordinal of the fixed channel-state parameter set.
+    static let lastFixedOrdinal: UInt16 = 9
+
+    /// MDC codes a channel state sends (so a reading with the same code in its channel is not repeated).
+    static func stateParameters(of ch: PumpChannelState) -> Set<UInt32> {
+        var codes: Set<UInt32> = [184519]
+        if ch.drug != nil { codes.insert(184514) }
+        let present: [(Quantity?, UInt32)] = [
+            (ch.programmedRate, 157784), (ch.volumeToBeInfused, 157884), (ch.volumeInfused, 157993),
+            (ch.volumeRemaining, 157872), (ch.timeRemaining, 157916), (ch.doseRate, 157924), (ch.concentration, 157760),
+        ]
+        for (q, code) in present where q != nil { codes.insert(code) }
+        return codes
+    }
+
+    /// One channel state: its fluid-source row, status, drug and the IPEC quantities.
+    func stateRows(_ w: inout ER7Writer, _ n: inout Int, _ ch: PumpChannelState, base: String) {
+        let secondary = ch.mode == .secondary
+        deviceRow(&w, &n, code: secondary ? 70075 : 70071, refid: nil, path: base + "0")
+        let t = ch.deviceTime.map(HL7Time.dtm) ?? ""
+        var status = OBXFields()
+        status[2] = "CWE"
+        status[3] = MDCTerms.cwe(184519, "MDC_PUMP_INFUSING_STATUS")
+        status[4] = base + "1"
+        status[5] = ER7Writer.components([ch.status.rawValue, ch.status.rawValue, "99BBPS"])
+        status[11] = "R"
+        status[14] = t
+        Self.obx(&w, &n, status.values)
+        if let drug = ch.drug {
+            var f = OBXFields()
+            f[2] = "ST"
+            f[3] = MDCTerms.cwe(184514, "MDC_DRUG_NAME_LABEL")
+            f[4] = base + "2"
+            f[5] = ER7Writer.escaped(drug)
+            f[11] = "R"
+            f[14] = t
+            Self.obx(&w, &n, f.values)
+        }
+        let quantities: [(Quantity?, UInt32, String, String?, Int)] = [
+            (ch.programmedRate, 157784, "MDC_FLOW_FLUID_PUMP", "MSET^manual-setting^MDC", 3),
+            (ch.volumeToBeInfused, 157884, "MDC_VOL_FLUID_TBI", "MSET^manual-setting^MDC", 4),
+            (ch.volumeInfused, 157993, "MDC_VOL_FLUID_DELIV_TOTAL", nil, 5),
+            (ch.volumeRemaining, 157872, "MDC_VOL_FLUID_TBI_REMAIN", "ACALC^auto-calculation^MDC", 6),
+            (ch.timeRemaining, 157916, "MDC_TIME_PD_REMAIN", "ACALC^auto-calculation^MDC", 7),
+            (ch.doseRate, 157924, "MDC_RATE_DOSE", nil, 8),
+            (ch.concentration, 157760, "MDC_CONC_DRUG", nil, 9),
+        ]
+        for (q, code, refid, category, ordinal) in quantities {
+            guard let q else { continue }
+            var f = OBXFields()
+            f[2] = "NM"
+            f[3] = MDCTerms.cwe(code, refid)
+            f[4] = base + String(ordinal)
+            f[5] = q.value.text
+            f[6] = MDCTerms.unit(code: q.unitCode, ucum: q.unit, vendorUnit: q.vendorUnit)
+            f[11] = "R"
+            f[14] = t
+            f[17] = category ?? ""
+            Self.obx(&w, &n, f.values)
         }
     }
 }
