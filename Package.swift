@@ -84,7 +84,9 @@ let package = Package(
         // The bridge's service configuration file: parsing and validation with line numbers.
         .target(
             name: "BedsideConfig",
-            dependencies: ["BedsideModel", "BedsideDriver", "BedsideDiscovery", .product(name: "Yams", package: "Yams")]
+            dependencies: ["BedsideModel", "BedsideDriver", "BedsideDiscovery", .product(name: "Yams", package: "Yams"),
+                           // The forwarding sections fill these libraries' configuration values.
+                           "BedsideStore", "BedsideFeedService", "BedsideHTTPService", "BedsideMLLP", "BedsideHL7"]
         ),
         // Forwarding: the durable outbox (SQLite through GRDB) every forwarding sink reads after commit.
         .target(
@@ -205,7 +207,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "BedsideHL7Tests", dependencies: ["BedsideHL7", "BedsideModel", "BedsideTestSupport"]),
-        .testTarget(name: "BedsideDiscoveryTests", dependencies: ["BedsideDiscovery", "BedsideConfig", "BedsideRuntime", "BedsideDriver", "BedsideModel", "BedsidePlatform"]),
+        .testTarget(name: "BedsideDiscoveryTests", dependencies: ["BedsideDiscovery", "BedsideConfig", "BedsideRuntime", "BedsideDriver", "BedsideModel", "BedsidePlatform", "BedsideStore", "BedsideFeedService", "BedsideHTTPService", "BedsideMLLP", "BedsideHL7"]),
         .testTarget(name: "BBraunBCCTests", dependencies: ["BBraunBCC", "BedsideDriver", "BedsideModel", "BedsideCapture", "BedsideTestSupport", "BedsideDriverTesting", "BedsideScenario"]),
         .testTarget(name: "AlarisAsenaTests", dependencies: ["AlarisAsena", "BedsideDriver", "BedsideModel", "BedsideCapture", "BedsideTestSupport", "BedsideDriverTesting", "BedsideScenario"]),
         .testTarget(name: "BedsideDriverTestingTests", dependencies: ["BedsideDriverTesting", "BedsideDriver", "BedsideModel"]),
