@@ -12,7 +12,7 @@ import Yams
 enum ForwardingSectionReaders {
     static let storeKeys = ["data-dir", "durability", "retain-hours", "retain-mib", "max-batch", "retention-interval-seconds"]
     static let feedKeys = ["socket", "tcp", "token", "tls-cert", "tls-key", "client-buffer"]
-    static let httpKeys = ["listen", "token", "client-buffer", "device-silence-seconds"]
+    static let httpKeys = ["listen", "token", "tls-cert", "tls-key", "client-buffer", "device-silence-seconds"]
     static let hl7Keys = ["name", "host", "port", "application", "facility", "receiving-application", "receiving-facility",
                           "point-of-care", "ack-timeout-seconds", "connect-timeout-seconds", "retry-initial-seconds",
                           "retry-max-seconds", "on-error", "on-reject", "max-attempts", "messages",
@@ -116,6 +116,8 @@ enum ForwardingSectionReaders {
                     http.port = port
                 }
             case "token": http.bearerToken = reader.text(p.value, key: p.key)
+            case "tls-cert": http.tlsCertificatePath = reader.text(p.value, key: p.key)
+            case "tls-key": http.tlsKeyPath = reader.text(p.value, key: p.key)
             case "client-buffer":
                 if let n = reader.integer(p.value, key: p.key, range: 16...10_000_000) { http.clientBufferRecords = n }
             case "device-silence-seconds":
@@ -124,8 +126,14 @@ enum ForwardingSectionReaders {
             }
         }
         guard reader.issues.count == before else { return nil }
+        if !HTTPServiceConfiguration.loopbackHosts.contains(http.host),
+           http.bearerToken == nil || http.tlsCertificatePath == nil || http.tlsKeyPath == nil {
+            reader.fail(node, "the HTTP service on \(http.host) is beyond loopback, which needs a bearer token and TLS",
+                        fix: "add token: (16 characters or more), tls-cert: and tls-key: (PEM files), or listen: 127.0.0.1:PORT")
+            return nil
+        }
         do { try http.validate() } catch {
-            reader.fail(node, "\(error)", fix: "http: takes listen: HOST:PORT on loopback (127.0.0.1)")
+            reader.fail(node, "\(error)", fix: "http: takes listen: HOST:PORT; beyond loopback also token:, tls-cert: and tls-key:")
         }
         return reader.issues.count == before ? http : nil
     }
