@@ -1,7 +1,7 @@
 /// The bridge's HTTP service: WebSocket and Server-Sent Events feed with resume, device state,
 /// recent history of a metric, health, and Prometheus metrics.
 ///
-/// Filled from `--http HOST:PORT` or the service file's `[http]` section.
+/// Filled from `--http HOST:PORT` or the service file's `http` section.
 public struct HTTPServiceConfiguration: Sendable, Hashable {
     public var host: String
     /// 0 picks a free port (logged, and ``HTTPService/boundPort``).
