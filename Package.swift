@@ -84,7 +84,9 @@ let package = Package(
         // The bridge's service configuration file: parsing and validation with line numbers.
         .target(
             name: "BedsideConfig",
-            dependencies: ["BedsideModel", "BedsideDriver", "BedsideDiscovery", .product(name: "Yams", package: "Yams")]
+            dependencies: ["BedsideModel", "BedsideDriver", "BedsideDiscovery", .product(name: "Yams", package: "Yams"),
+                           // The forwarding sections fill these libraries' configuration values.
+                           "BedsideStore", "BedsideFeedService", "BedsideHTTPService", "BedsideMLLP", "BedsideHL7"]
         ),
         // Forwarding: the durable outbox (SQLite through GRDB) every forwarding sink reads after commit.
         .target(
@@ -130,6 +132,9 @@ let package = Package(
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                // TLS beyond loopback, over swift-nio-ssl as the feed's TCP listener.
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -205,7 +210,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "BedsideHL7Tests", dependencies: ["BedsideHL7", "BedsideModel", "BedsideTestSupport"]),
-        .testTarget(name: "BedsideDiscoveryTests", dependencies: ["BedsideDiscovery", "BedsideConfig", "BedsideRuntime", "BedsideDriver", "BedsideModel", "BedsidePlatform"]),
+        .testTarget(name: "BedsideDiscoveryTests", dependencies: ["BedsideDiscovery", "BedsideConfig", "BedsideRuntime", "BedsideDriver", "BedsideModel", "BedsidePlatform", "BedsideStore", "BedsideFeedService", "BedsideHTTPService", "BedsideMLLP", "BedsideHL7"]),
         .testTarget(name: "BBraunBCCTests", dependencies: ["BBraunBCC", "BedsideDriver", "BedsideModel", "BedsideCapture", "BedsideTestSupport", "BedsideDriverTesting", "BedsideScenario"]),
         .testTarget(name: "AlarisAsenaTests", dependencies: ["AlarisAsena", "BedsideDriver", "BedsideModel", "BedsideCapture", "BedsideTestSupport", "BedsideDriverTesting", "BedsideScenario"]),
         .testTarget(name: "BedsideDriverTestingTests", dependencies: ["BedsideDriverTesting", "BedsideDriver", "BedsideModel"]),

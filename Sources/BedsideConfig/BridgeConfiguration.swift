@@ -1,15 +1,28 @@
 import BedsideDiscovery
+import BedsideFeedService
+import BedsideHTTPService
+import BedsideMLLP
 import BedsideModel
+import BedsideStore
 
 /// The bridge's service configuration: one file (docs/configuration.md) with a section per
-/// concern. Today: `bridge` (service-wide settings) and `ports` (bindings). Sinks and the store
-/// will be further sections of the same file (see ``ConfigurationSections``).
+/// concern: `bridge` (service-wide settings), `ports` (bindings), and forwarding: `store` (the
+/// durable outbox), `feed`, `http` and `hl7` (the sinks reading it). See ``ConfigurationSection``.
 public struct BridgeConfiguration: Sendable {
     /// The file it was read from (for messages).
     public var file: String
     public var bridge: BridgeSettings
     /// Bindings in file order; their index + 1 is how `bedside ports` names them.
     public var ports: [PortBinding]
+    /// The durable store every sink reads from (`nil`: records go to stdout only).
+    public var store: StoreConfiguration?
+    /// The live feed service: one for the whole bridge, serving every bound port.
+    public var feed: FeedServiceConfiguration?
+    public var http: HTTPServiceConfiguration?
+    /// HL7 receivers in file order.
+    public var hl7: [HL7ReceiverConfiguration] = []
+    /// Line of each sink section (for the "needs a store" message).
+    var sinkLines: [String: Int] = [:]
 
     public init(file: String, bridge: BridgeSettings = BridgeSettings(), ports: [PortBinding] = []) {
         self.file = file

@@ -46,6 +46,11 @@ public enum ConfigurationLoader {
                 }
                 section.read(p.value, &config, &reader, registry)
             }
+            if config.store == nil, !pairs.contains(where: { $0.key == "store" }),
+               let (section, line) = config.sinkLines.min(by: { $0.value < $1.value }) {
+                reader.issues.append(ConfigurationIssue(line: line, "the \(section) section forwards from the store, but there is no store section",
+                                                        fix: "add store: { data-dir: /var/lib/bedside } (where records wait until every sink has them)"))
+            }
             if !pairs.contains(where: { $0.key == "ports" }) {
                 reader.fail(root, "there is no ports section, so the bridge would open nothing",
                             fix: "add ports: with one binding per device (docs/configuration.md)")

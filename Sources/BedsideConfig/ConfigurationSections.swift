@@ -14,7 +14,7 @@ public struct ConfigurationSection: Sendable {
 
 extension ConfigurationSection {
     /// Every section the bridge understands, in the order the docs present them.
-    public static let all: [ConfigurationSection] = [.bridge, .ports]
+    public static let all: [ConfigurationSection] = [.bridge, .ports, .store, .feed, .http, .hl7]
 
     static let bridge = ConfigurationSection(name: "bridge", summary: "service-wide settings") { node, config, reader, _ in
         config.bridge = BridgeSettingsReader.read(node, into: &reader)
@@ -22,6 +22,27 @@ extension ConfigurationSection {
 
     static let ports = ConfigurationSection(name: "ports", summary: "port bindings") { node, config, reader, registry in
         config.ports = PortBindingReader.readAll(node, into: &reader, registry: registry)
+    }
+}
+
+extension ConfigurationSection {
+    static let store = ConfigurationSection(name: "store", summary: "the durable record store forwarding reads from") { node, config, reader, _ in
+        config.store = ForwardingSectionReaders.readStore(node, into: &reader)
+    }
+
+    static let feed = ConfigurationSection(name: "feed", summary: "the live feed service (Unix socket, TCP)") { node, config, reader, _ in
+        config.feed = ForwardingSectionReaders.readFeed(node, into: &reader)
+        config.sinkLines["feed"] = ConfigurationReader.line(node)
+    }
+
+    static let http = ConfigurationSection(name: "http", summary: "WebSocket/SSE feed, device state, health, metrics") { node, config, reader, _ in
+        config.http = ForwardingSectionReaders.readHTTP(node, into: &reader)
+        config.sinkLines["http"] = ConfigurationReader.line(node)
+    }
+
+    static let hl7 = ConfigurationSection(name: "hl7", summary: "HL7 receivers (IHE PCD over MLLP)") { node, config, reader, _ in
+        config.hl7 = ForwardingSectionReaders.readHL7(node, into: &reader)
+        config.sinkLines["hl7"] = ConfigurationReader.line(node)
     }
 }
 

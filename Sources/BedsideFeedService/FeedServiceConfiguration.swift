@@ -1,7 +1,7 @@
 /// The live feed service for the monitoring daemon: NDJSON over a Unix domain socket and TCP,
 /// with resume from the store.
 ///
-/// Filled from `--feed-socket PATH` / `--feed-tcp HOST:PORT` or the service file's `[feed]` section.
+/// Filled from `--feed-socket PATH` / `--feed-tcp HOST:PORT` or the service file's `feed` section.
 public struct FeedServiceConfiguration: Sendable, Hashable {
     /// Unix domain socket path (replaced if a stale socket file is there).
     public var unixSocketPath: String?

@@ -5,9 +5,11 @@ import Foundation
 import HTTPTypes
 import HummingbirdCore
 import Hummingbird
+import HummingbirdTLS
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import NIOSSL
 import Prometheus
 import ServiceLifecycle
 
@@ -68,14 +70,20 @@ public final class HTTPService: Sendable {
             logger.error("\(error)")
             return
         }
+        let server: HTTPServerBuilder
+        do { server = try serverBuilder() } catch {
+            logger.error("HTTP service: cannot use the TLS certificate or key: \(error)")
+            return
+        }
+        let scheme = configuration.usesTLS ? "https" : "http"
         let app = Application(
             router: makeRouter(),
-            server: .http1WebSocketUpgrade { [self] request, _, _ in try self.webSocketUpgrade(request) },
+            server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "bedside"),
             onServerRunning: { [self] channel in
                 let port = channel.localAddress?.port
                 state.withLock { $0.port = port }
-                logger.notice("HTTP service on http://\(configuration.host):\(port ?? 0) (feed: /v1/feed/ws, /v1/feed/sse; /v1/devices, /health, /metrics)")
+                logger.notice("HTTP service on \(scheme)://\(configuration.host):\(port ?? 0) (feed: /v1/feed/ws, /v1/feed/sse; /v1/devices, /health, /metrics)")
             },
             logger: logger)
         let tracker = self.tracker
@@ -97,6 +105,16 @@ public final class HTTPService: Sendable {
         await task.value
         following.cancel()
         await following.value
+    }
+
+    /// HTTP/1.1 with WebSocket upgrade, inside TLS when a certificate is configured.
+    private func serverBuilder() throws -> HTTPServerBuilder {
+        let plain = HTTPServerBuilder.http1WebSocketUpgrade { [self] request, _, _ in try self.webSocketUpgrade(request) }
+        guard let cert = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath else { return plain }
+        let tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(cert).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+        return try .tls(plain, tlsConfiguration: tls)
     }
 
     /// Shuts down gracefully: requests in progress finish. Feed streams end when the store's live

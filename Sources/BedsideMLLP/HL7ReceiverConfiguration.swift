@@ -2,7 +2,7 @@ import BedsideHL7
 
 /// One HL7 receiver (an interface engine's MLLP listener) the bridge sends IHE PCD messages to.
 ///
-/// Filled from `--hl7 HOST:PORT` or a `[[hl7]]` entry of the service file; ``validate()`` names
+/// Filled from `--hl7 HOST:PORT` or an entry of the service file's `hl7` list; ``validate()`` names
 /// what is wrong.
 public struct HL7ReceiverConfiguration: Sendable, Hashable {
     /// What the bridge does with a message the receiver did not accept.

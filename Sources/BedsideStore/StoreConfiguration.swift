@@ -1,7 +1,7 @@
 /// How the durable outbox is kept: where, how durably, and for how long.
 ///
 /// A plain value with defaults; the command line (`--data-dir`) and the service configuration file
-/// (`[store]`) fill it, ``validate()`` says what is wrong before anything is opened.
+/// (`store`) fill it, ``validate()`` says what is wrong before anything is opened.
 public struct StoreConfiguration: Sendable, Hashable {
     /// What a commit survives.
     public enum Durability: String, Sendable, Hashable, CaseIterable {

@@ -82,12 +82,12 @@ struct ConfigurationTests {
         let found = issues("""
             ports:
               - { serial: A, driver: ge-datex, location: chair-1 }
-            store:
-              path: /var/lib/bedside/store.db
+            mqtt:
+              broker: 10.0.0.9
             """)
         #expect(found.count == 1)
         #expect(found.first?.line == 3)
-        #expect(found.first?.message == "unknown section 'store'")
+        #expect(found.first?.message == "unknown section 'mqtt'")
         #expect(found.first?.fix.contains("bridge (service-wide settings), ports (port bindings)") == true)
     }
 
@@ -153,12 +153,12 @@ struct ConfigurationTests {
     @Test("the error text names the file and line of every problem")
     func errorText() {
         do {
-            _ = try parse("ports:\n  - { serial: A, driver: x, location: chair-1 }\nfeed: {}\n")
+            _ = try parse("ports:\n  - { serial: A, driver: x, location: chair-1 }\nmqtt: {}\n")
             Issue.record("accepted")
         } catch {
             #expect(error.description.hasPrefix("bedside.yaml has 2 problems:\n"))
             #expect(error.description.contains("bedside.yaml:2: there is no driver named 'x'; use one of"))
-            #expect(error.description.contains("bedside.yaml:3: unknown section 'feed'"))
+            #expect(error.description.contains("bedside.yaml:3: unknown section 'mqtt'"))
         }
     }
 }

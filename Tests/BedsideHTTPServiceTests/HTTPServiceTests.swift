@@ -57,10 +57,13 @@ struct Service {
     let port: Int
 
     init(token: String? = nil) async throws {
+        try await self.init(configuration: HTTPServiceConfiguration(port: 0, bearerToken: token))
+    }
+
+    init(configuration: HTTPServiceConfiguration) async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bedside-http-\(UUID().uuidString.prefix(8))").path
         store = try RecordStore(configuration: StoreConfiguration(dataDirectory: dir))
-        service = HTTPService(configuration: HTTPServiceConfiguration(port: 0, bearerToken: token), store: store,
-                              registry: PrometheusCollectorRegistry())
+        service = HTTPService(configuration: configuration, store: store, registry: PrometheusCollectorRegistry())
         let service = self.service
         task = Task { await service.run() }
         var waited = 0
@@ -161,6 +164,61 @@ struct HTTPServiceTests {
         await #expect(throws: (any Error).self) {
             try await WebSocketClient.connect(url: "ws://127.0.0.1:\(s.port)/v1/feed/ws", logger: Logger(label: "ws")) { _, _, _ in }
         }
+        await s.stop()
+    }
+}
+
+@Suite("HTTP service over TLS", .serialized)
+struct HTTPServiceTLSTests {
+    /// A self-signed certificate for localhost/127.0.0.1 made with the openssl command.
+    static func makeCertificate() throws -> (cert: String, key: String) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bedside-http-tls-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+                       "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                       "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem"]
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        try #require(p.terminationStatus == 0, "openssl could not make a test certificate")
+        return (dir + "/cert.pem", dir + "/key.pem")
+    }
+
+    @Test("beyond loopback the HTTP service needs a token and TLS, as the feed's TCP listener does")
+    func configurationRules() throws {
+        let (cert, key) = ("/etc/bedside/chain.pem", "/etc/bedside/key.pem")
+        let token = "http-token-for-tests-only"
+        #expect(throws: HTTPServiceError.self) { try HTTPServiceConfiguration(host: "0.0.0.0").validate() }
+        #expect(throws: HTTPServiceError.self) { try HTTPServiceConfiguration(host: "0.0.0.0", bearerToken: token).validate() }
+        #expect(throws: HTTPServiceError.self) {
+            try HTTPServiceConfiguration(host: "0.0.0.0", tlsCertificatePath: cert, tlsKeyPath: key).validate()
+        }
+        #expect(throws: HTTPServiceError.self) { try HTTPServiceConfiguration(tlsCertificatePath: cert).validate() }
+        try HTTPServiceConfiguration(host: "0.0.0.0", bearerToken: token, tlsCertificatePath: cert, tlsKeyPath: key).validate()
+        try HTTPServiceConfiguration(host: "127.0.0.1").validate()
+    }
+
+    @Test("with token and an openssl-made certificate it serves HTTPS beyond loopback: curl trusting the certificate with the token gets health and SSE; no token, plain HTTP or an untrusted certificate get nothing")
+    func httpsBeyondLoopback() async throws {
+        let (cert, key) = try Self.makeCertificate()
+        defer { try? FileManager.default.removeItem(atPath: (cert as NSString).deletingLastPathComponent) }
+        let token = "http-tls-token-for-tests"
+        let s = try await Service(configuration: HTTPServiceConfiguration(host: "0.0.0.0", port: 0, bearerToken: token,
+                                                                          tlsCertificatePath: cert, tlsKeyPath: key))
+        s.store.append((1...10).map { record($0, bridgeId: s.store.bridgeId) })
+        await s.store.flush()
+        let base = "https://127.0.0.1:\(s.port)"
+        let auth = ["-H", "Authorization: Bearer \(token)"]
+        let code = ["-o", "/dev/null", "-w", "%{http_code}"]
+        #expect(try curl(code + ["--cacert", cert] + auth + [base + "/health"]) == "200")
+        #expect(try curl(code + ["--cacert", cert, base + "/health"]) == "401", "no token")
+        #expect(try curl(code + ["--cacert", cert] + auth + ["http://127.0.0.1:\(s.port)/health"]) == "000", "plain HTTP to the TLS port")
+        #expect(try curl(code + auth + [base + "/health"]) == "000", "a certificate the client does not trust")
+        let body = try curlUntil(["-N", "--cacert", cert] + auth + ["-H", "Last-Event-ID: 5", base + "/v1/feed/sse"], contains: "id: 10\n")
+        let ids = body.split(separator: "\n").filter { $0.hasPrefix("id: ") }.map { String($0.dropFirst(4)) }
+        #expect(ids == ["6", "7", "8", "9", "10"])
         await s.stop()
     }
 }

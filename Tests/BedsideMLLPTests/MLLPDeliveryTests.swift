@@ -87,7 +87,11 @@ struct MLLPDeliveryTests {
         await store.close()
     }
 
-    @Test("receiver down while readings flow: once it is back, everything arrives, in order, none lost")
+    /// The outage: the receiver is down for minutes while readings flow. Two minutes of
+    /// wall time with two records a second keeps the whole test under three minutes.
+    static let outageSeconds = 120
+
+    @Test("receiver down for 2 minutes while readings flow: once it is back, everything arrives, in order, none lost")
     func outage() async throws {
         let dir = temporaryDirectory("mllp-outage")
         // Learn a free port, then take the receiver away.
@@ -97,20 +101,33 @@ struct MLLPDeliveryTests {
         let store = try RecordStore(configuration: StoreConfiguration(dataDirectory: dir))
         let delivery = try HL7Delivery(configuration: fastReceiver(port: port), store: store, logger: Logger(label: "test"))
         let task = Task { await delivery.sender.run() }
-        for chunk in 0..<6 {
-            store.append(vitals(UInt64(chunk * 10 + 1)...UInt64(chunk * 10 + 10), bridgeId: store.bridgeId))
-            try await Task.sleep(for: .milliseconds(300))
+        let clock = ContinuousClock()
+        let down = clock.now
+        var seq: UInt64 = 0
+        var sawDisconnected = 0
+        // Readings keep arriving for the whole outage; the sender keeps trying (connection refused,
+        // back-off) the whole time.
+        while clock.now - down < .seconds(Self.outageSeconds) {
+            store.append(vitals(seq + 1...seq + 2, bridgeId: store.bridgeId))
+            seq += 2
+            if delivery.sender.health.connected == false { sawDisconnected += 1 }
+            try await Task.sleep(for: .seconds(1))
         }
         await store.flush()
         let waiting = try outbox(store, "hl7:test")
-        #expect(waiting.count == 60)
-        #expect(delivery.sender.health.connected == false)
+        #expect(clock.now - down >= .seconds(Self.outageSeconds))
+        #expect(waiting.count == Int(seq), "one message per record waits in the outbox")
+        #expect(seq >= UInt64(Self.outageSeconds), "readings flowed during the whole outage")
+        #expect(sawDisconnected == Int(seq / 2), "the receiver stayed unreachable the whole time")
         let receiver = try MLLPTestReceiver(port: port, logPath: dir + "/received.jsonl")
         defer { receiver.stop() }
-        let got = await receiver.wait(seconds: 180) { $0.count >= 60 }
+        let got = await receiver.wait(seconds: 50) { $0.count >= waiting.count }
         delivery.sender.stop()
         await task.value
-        #expect(got.map(\.controlId) == waiting)
+        #expect(got.map(\.controlId) == waiting, "every waiting message once, in outbox order")
+        #expect(got.allSatisfy { $0.ack == "AA" })
+        #expect(try outbox(store, "hl7:test").isEmpty)
+        #expect(try store.cursor(of: "hl7:test") == seq)
         try expectValid(got.map(\.message))
         await store.close()
     }

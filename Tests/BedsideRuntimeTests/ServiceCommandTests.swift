@@ -56,14 +56,14 @@ extension CommissioningCLI {
                   - device: /dev/null
                     driver: nosuch
                     location: chair-1
-                hl7:
+                mqtt:
                   - host: 127.0.0.1
                 """)
             defer { try? FileManager.default.removeItem(atPath: config) }
             let result = try BedsideTool.run(["run", "--config", config])
             #expect(result.status == 64)
             #expect(result.stderr.contains("\(config):3: there is no driver named 'nosuch'"))
-            #expect(result.stderr.contains("\(config):5: unknown section 'hl7'"))
+            #expect(result.stderr.contains("\(config):5: unknown section 'mqtt'"))
             #expect(result.stdout.isEmpty)
         }
 

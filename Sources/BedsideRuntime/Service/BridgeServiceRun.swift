@@ -4,8 +4,9 @@ import Logging
 import ServiceLifecycle
 
 /// What `bedside run --config FILE` does: every binding of the configuration under one
-/// swift-service-lifecycle service group, the feed on stdout, until SIGTERM or SIGINT (or
-/// `seconds`), then a graceful stop and exit status 0.
+/// swift-service-lifecycle service group, the feed on stdout and, with a `store` section, in the
+/// durable store and the configured sinks (feed service, HTTP, HL7), until SIGTERM or SIGINT (or
+/// `seconds`), then a graceful stop (every record committed, the sinks stopped) and exit status 0.
 public struct BridgeServiceRun: Sendable {
     public var configuration: BridgeConfiguration
     public var format: FeedFormat
@@ -24,7 +25,8 @@ public struct BridgeServiceRun: Sendable {
             try ServiceBinding(number: i + 1, binding: binding, bridge: configuration.bridge)
         }
         let clock = BridgeClock()
-        let bus = FeedBus()
+        let forwarding = try ForwardingService(configuration.forwarding, logger: logger)
+        let bus = forwarding.bus
         let subscription = bus.subscribe(name: "stdout")
         let bridge = BridgeService(bindings: bindings, retryDelay: .milliseconds(Int64(configuration.bridge.retrySeconds * 1000)),
                                    bus: bus, clock: clock, logger: logger)
@@ -45,16 +47,19 @@ public struct BridgeServiceRun: Sendable {
         config.maximumCancellationDuration = .seconds(5)
         let group = ServiceGroup(configuration: config)
         logger.notice("running \(bindings.count) binding(s) from \(configuration.file)")
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            if let seconds {
-                tasks.addTask {
-                    try? await Task.sleep(for: .seconds(seconds))
-                    await group.triggerGracefulShutdown()
+        let outcome = await forwarding.outcome {
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                if let seconds {
+                    tasks.addTask {
+                        try? await Task.sleep(for: .seconds(seconds))
+                        await group.triggerGracefulShutdown()
+                    }
                 }
+                try await tasks.next()
+                tasks.cancelAll()
             }
-            try await tasks.next()
-            tasks.cancelAll()
         }
+        try outcome.get()
     }
 }

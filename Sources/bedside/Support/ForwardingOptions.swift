@@ -42,10 +42,14 @@ struct ForwardingOptions: ParsableArguments {
     var feedTlsCert: String?
     @Option(help: "TLS on the feed's TCP listener: PEM private key.")
     var feedTlsKey: String?
-    @Option(help: "Serve WebSocket/SSE feed, /v1/devices, /health and /metrics on HOST:PORT (loopback only; needs --data-dir).")
+    @Option(help: "Serve WebSocket/SSE feed, /v1/devices, /health and /metrics on HOST:PORT (loopback unless token and TLS; needs --data-dir).")
     var http: String?
     @Option(help: "Require this bearer token (Authorization: Bearer …) on every HTTP request.")
     var httpToken: String?
+    @Option(help: "HTTPS/WSS: PEM certificate chain (with --http-tls-key; required beyond loopback).")
+    var httpTlsCert: String?
+    @Option(help: "HTTPS/WSS: PEM private key.")
+    var httpTlsKey: String?
 
     /// - Parameters:
     ///   - defaultDataDir: the store to use when `--data-dir` is not given (`bedside demo` has one).
@@ -86,7 +90,8 @@ struct ForwardingOptions: ParsableArguments {
             guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
                 throw ValidationError("--http \(address): give HOST:PORT, e.g. --http 127.0.0.1:7480")
             }
-            sinks.append(HTTPServiceConfiguration(host: String(address[..<colon]), port: port, bearerToken: httpToken))
+            sinks.append(HTTPServiceConfiguration(host: String(address[..<colon]), port: port, bearerToken: httpToken,
+                                                  tlsCertificatePath: httpTlsCert, tlsKeyPath: httpTlsKey))
         }
         let config = ForwardingConfiguration(store: store, sinks: sinks)
         try config.validate()

@@ -2,7 +2,7 @@ import BedsideFeedService
 import BedsideStore
 import Logging
 
-/// The live feed service (`--feed-socket`, `--feed-tcp`, `[feed]`) as a forwarding sink.
+/// The live feed service (`--feed-socket`, `--feed-tcp`, `feed:`) as a forwarding sink.
 extension FeedServiceConfiguration: ForwardingSinkConfiguration {
     public static var section: String { "feed" }
 

@@ -3,7 +3,7 @@ import BedsideStore
 /// Where the bridge forwards to: the durable store and the sinks that read it.
 ///
 /// `bedside run` and `bedside demo` fill it from `--data-dir` and the sink options; the service
-/// configuration file fills the same value from its `[store]` section and one entry per sink.
+/// configuration file fills the same value from its `store` section and one entry per sink.
 public struct ForwardingConfiguration: Sendable {
     /// `nil`: no store, records go only to stdout as before (and no sink can run).
     public var store: StoreConfiguration?

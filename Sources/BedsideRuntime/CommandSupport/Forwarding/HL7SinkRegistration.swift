@@ -2,7 +2,7 @@ import BedsideMLLP
 import BedsideStore
 import Logging
 
-/// HL7 receivers (`--hl7 HOST:PORT`, `[[hl7]]`) as forwarding sinks.
+/// HL7 receivers (`--hl7 HOST:PORT`, `hl7:` entries) as forwarding sinks.
 extension HL7ReceiverConfiguration: ForwardingSinkConfiguration {
     public static var section: String { "hl7" }
 

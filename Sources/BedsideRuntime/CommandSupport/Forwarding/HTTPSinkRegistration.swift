@@ -3,7 +3,7 @@ import BedsideStore
 import Logging
 import Prometheus
 
-/// The HTTP service (`--http HOST:PORT`, `[http]`) as a forwarding sink: it reads committed
+/// The HTTP service (`--http HOST:PORT`, `http:`) as a forwarding sink: it reads committed
 /// records like the other sinks, and reports every sink's health.
 extension HTTPServiceConfiguration: ForwardingSinkConfiguration {
     public static var section: String { "http" }
