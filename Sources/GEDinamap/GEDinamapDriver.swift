@@ -33,7 +33,15 @@ public struct GEDinamapDriver: DeviceDriver {
         defaultSerialSettings: SerialSettings(baudRate: 9600),
         options: [readOption],
         nominalUpdatePeriodNanoseconds: Int64(defaultIntervalSeconds) * 1_000_000_000,
-        deviceRanges: GEDinamapTables.shared.numerics.deviceRanges)
+        deviceRanges: GEDinamapTables.shared.numerics.deviceRanges,
+        detection: detection)
+
+    /// The monitor is silent until asked, so the probe sends one read request: ` NA` (NIBP status and
+    /// last determination), the first of ``readRequests``. A read changes nothing; `NC`/`ND` (start
+    /// or cancel an inflation) are never sent. 3 s: the driver's own reply time-out.
+    public static let detection = DriverDetection(
+        approach: .request(DinamapWire.request(readRequests[0].command)),
+        summary: "one NIBP read request (NA)", answerWithinNanoseconds: 3_000_000_000)
 
     private let configuration: DriverConfiguration
     private var framer = DinamapLineFramer()
