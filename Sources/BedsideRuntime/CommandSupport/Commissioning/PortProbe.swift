@@ -230,7 +230,7 @@ public struct PortProbe: Sendable {
     /// What a listening window's bytes say about each of its drivers: the sniffer's pick answered,
     /// the others not tried; below the sniffer's confidence every driver is "unknown" with its own
     /// score; no bytes at all is "no answer".
-    static func listeningOutcomes(_ bytes: [UInt8], members: [any DeviceDriver.Type]) -> [String: Attempt.Outcome] {
+    public static func listeningOutcomes(_ bytes: [UInt8], members: [any DeviceDriver.Type]) -> [String: Attempt.Outcome] {
         let candidates = Self.candidates(for: members)
         var outcomes: [String: Attempt.Outcome] = [:]
         guard !bytes.isEmpty else {
