@@ -110,12 +110,14 @@ public enum ProtocolSniffer {
         driver.start(now: now, into: &output)
         var start = 0
         while start < bytes.count {
-            let end = min(start + 256, bytes.count)
+            // Until the first frame passes, byte by byte when a cut first frame may be forgiven, so
+            // that a refusal is forgiven only when it truly came first.
+            let end = min(start + (forgivingLeadingRefusals > 0 && accepted == 0 ? 1 : 256), bytes.count)
             output.reset()
             bytes[start..<end].withUnsafeBytes { driver.receive($0, now: now, into: &output) }
             let refused = output.counters[.checksumErrors, default: 0] + output.counters[.lengthErrors, default: 0]
                 + output.counters[.malformedFrames, default: 0]
-            // A cut first frame: refusals seen while nothing has been accepted yet, up to the allowance.
+            // A cut first frame: refusals while nothing has been accepted yet, up to the allowance.
             let forgiven = accepted == 0 ? min(refused, forgivingLeadingRefusals - leadingForgiven) : 0
             leadingForgiven += forgiven
             rejected += refused - forgiven
