@@ -153,8 +153,11 @@ public struct PortProbe: Sendable {
             case .listen:
                 let window = step.windowNanoseconds
                 if let winner {
-                    attempts += members.map { Attempt(driver: $0.descriptor.name, settings: settings, method: Self.method(of: $0, among: members, windowNanoseconds: window),
-                                                      outcome: .skipped("\(winner) answered")) }
+                    attempts += members.map {
+                        Attempt(driver: $0.descriptor.name, settings: settings,
+                                method: Self.method(of: $0, among: members, windowNanoseconds: window),
+                                outcome: .skipped("\(winner) answered"))
+                    }
                     continue
                 }
                 let outcomes: [String: Attempt.Outcome]
@@ -167,7 +170,8 @@ public struct PortProbe: Sendable {
                     outcomes = Dictionary(uniqueKeysWithValues: members.map { ($0.descriptor.name, .failed(why)) })
                 }
                 for type in members {
-                    let attempt = Attempt(driver: type.descriptor.name, settings: settings, method: Self.method(of: type, among: members, windowNanoseconds: window),
+                    let attempt = Attempt(driver: type.descriptor.name, settings: settings,
+                                          method: Self.method(of: type, among: members, windowNanoseconds: window),
                                           outcome: outcomes[type.descriptor.name] ?? .noAnswer(bytes: 0, checksumErrors: 0))
                     if attempt.answered { winner = attempt.driver }
                     attempts.append(attempt)
@@ -339,7 +343,7 @@ extension PortProbe {
             lines.append("result: \(winner.driver) answered; bind it with driver: \(winner.driver)")
         } else if attempts.contains(where: { if case .unknown = $0.outcome { true } else { false } }) {
             lines.append("result: unknown: bytes arrived, but no protocol's checks passed with the sniffer's confidence; "
-                         + "record them (bedside capture) and replay")
+                         + "record them (bedside run --capture FILE) and replay")
         } else {
             lines.append("result: no answer")
         }
