@@ -22,7 +22,15 @@ public struct AlarisAsenaDriver: DeviceDriver {
         summary: "BD Alaris GH/CC syringe pumps, Asena protocol (38400 8N1): rate, volume, VTBI, pressure, alarms, infusion events",
         defaultSerialSettings: SerialSettings(baudRate: 38400, dataBits: 8, parity: .none, stopBits: 1, flowControl: .none),
         options: [intervalOption],
-        nominalUpdatePeriodNanoseconds: 5_000_000_000)
+        nominalUpdatePeriodNanoseconds: 5_000_000_000,
+        detection: detection)
+
+    /// The probe asks `INST_SERIALNO`, the identification query that opens every session: a read
+    /// (never the remote-control unlock). The pump echoes the command with its serial number. 4 s:
+    /// the longest response time a pump states in the notes (`COMMS_RESPONSE_MAX^4000^ms`).
+    public static let detection = DriverDetection(
+        approach: .request(AsenaCommand.serialNumber.frame),
+        summary: "one INST_SERIALNO query", answerWithinNanoseconds: 4_000_000_000)
 
     static let model = "Alaris GH/CC syringe pump (Asena)"
     /// The pump's one channel: IHE PCD `1.1.2.x`, as for every pump driver.

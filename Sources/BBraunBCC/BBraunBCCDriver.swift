@@ -32,7 +32,15 @@ public struct BBraunBCCDriver: DeviceDriver {
         summary: "B. Braun Space (SpaceStation/SpaceCom) and CompactPlus pump racks, BCC protocol: pump channels, alarms, infusion events",
         defaultSerialSettings: SerialSettings(baudRate: 9600, dataBits: 8, parity: .none, stopBits: 1, flowControl: .none),
         options: [stuffingOption, wordsOption, intervalOption],
-        nominalUpdatePeriodNanoseconds: 5_000_000_000)
+        nominalUpdatePeriodNanoseconds: 5_000_000_000,
+        detection: detection)
+
+    /// The probe sends `ADMIN:ALIVE` with the initial bed id, unstuffed, at 9600 8N1: the request
+    /// that opens every BCC session and that the specification gives no effect on any pump; the
+    /// ComDevice answers `GNACK` with its bed id. 3 s: the session's own answer time-out.
+    public static let detection = DriverDetection(
+        approach: .request(BCCFraming.request("ADMIN:ALIVE", bedId: BCCFraming.initialBedId, stuffing: false)),
+        summary: "one ADMIN:ALIVE request", answerWithinNanoseconds: 3_000_000_000)
 
     let configuration: DriverConfiguration
     let tables = BCCTables.shared

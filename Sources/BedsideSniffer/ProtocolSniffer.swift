@@ -68,9 +68,15 @@ public enum ProtocolSniffer {
     public static let maximumBytes = 64 * 1024
 
     /// Decodes `bytes` with every candidate and decides.
-    public static func identify(_ bytes: [UInt8], candidates: [SniffCandidate] = SniffCandidates.all) -> SniffVerdict {
+    ///
+    /// - Parameter joinedMidStream: the bytes were read from a live port that was already talking
+    ///   (`bedside probe`), so the first frame is likely cut: one refusal before a candidate's first
+    ///   accepted frame is not counted against it. A recording from its start leaves this off.
+    public static func identify(_ bytes: [UInt8], candidates: [SniffCandidate] = SniffCandidates.all,
+                                joinedMidStream: Bool = false) -> SniffVerdict {
         let sample = Array(bytes.prefix(maximumBytes))
-        let scores = candidates.map { score(sample, $0) }.sorted { $0.confidence > $1.confidence }
+        let scores = candidates.map { score(sample, $0, forgivingLeadingRefusals: joinedMidStream ? 1 : 0) }
+            .sorted { $0.confidence > $1.confidence }
         let qualified = scores.filter { $0.confidence >= minimumConfidence }
         func describe(_ s: SniffVerdict.Score) -> String {
             "\(s.candidate.label): \(s.accepted) frames passed, \(s.rejected) refused, confidence \(percent(s.confidence))"
@@ -93,23 +99,29 @@ public enum ProtocolSniffer {
 
     static func percent(_ x: Double) -> String { "\(Int((x * 100).rounded(.down)))%" }
 
-    static func score(_ bytes: [UInt8], _ candidate: SniffCandidate) -> SniffVerdict.Score {
+    static func score(_ bytes: [UInt8], _ candidate: SniffCandidate, forgivingLeadingRefusals: Int = 0) -> SniffVerdict.Score {
         var driver = candidate.driver.init(configuration: DriverConfiguration(
             transmitEnabled: false, waveformsEnabled: false, snapshotIntervalNanoseconds: nil, options: candidate.options))
         var output = DriverOutput()
-        var accepted = 0, rejected = 0
+        var accepted = 0, rejected = 0, leadingForgiven = 0
         // The bytes arrive as a port would deliver them, in pieces, at the start of the epoch (no
         // timers are due, so nothing but the bytes decides).
         var now = Timestamp(nanosecondsSinceEpoch: 0)
         driver.start(now: now, into: &output)
         var start = 0
         while start < bytes.count {
-            let end = min(start + 256, bytes.count)
+            // Until the first frame passes, byte by byte when a cut first frame may be forgiven, so
+            // that a refusal is forgiven only when it truly came first.
+            let end = min(start + (forgivingLeadingRefusals > 0 && accepted == 0 ? 1 : 256), bytes.count)
             output.reset()
             bytes[start..<end].withUnsafeBytes { driver.receive($0, now: now, into: &output) }
-            accepted += output.counters[.framesAccepted, default: 0]
-            rejected += output.counters[.checksumErrors, default: 0] + output.counters[.lengthErrors, default: 0]
+            let refused = output.counters[.checksumErrors, default: 0] + output.counters[.lengthErrors, default: 0]
                 + output.counters[.malformedFrames, default: 0]
+            // A cut first frame: refusals while nothing has been accepted yet, up to the allowance.
+            let forgiven = accepted == 0 ? min(refused, forgivingLeadingRefusals - leadingForgiven) : 0
+            leadingForgiven += forgiven
+            rejected += refused - forgiven
+            accepted += output.counters[.framesAccepted, default: 0]
             start = end
             now = now.adding(nanoseconds: 1_000_000)
         }

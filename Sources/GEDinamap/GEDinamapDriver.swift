@@ -33,7 +33,17 @@ public struct GEDinamapDriver: DeviceDriver {
         defaultSerialSettings: SerialSettings(baudRate: 9600),
         options: [readOption],
         nominalUpdatePeriodNanoseconds: Int64(defaultIntervalSeconds) * 1_000_000_000,
-        deviceRanges: GEDinamapTables.shared.numerics.deviceRanges)
+        deviceRanges: GEDinamapTables.shared.numerics.deviceRanges,
+        detection: detection)
+
+    /// The monitor is silent until asked, so the probe sends one read request: ` NA` (NIBP status and
+    /// last determination), the first of ``readRequests``. A read changes nothing; `NC`/`ND` (start
+    /// or cancel an inflation) are never sent. A CR goes first: other drivers' probes may have left
+    /// a partial line (bytes at other line settings) in the monitor's buffer, and the request must
+    /// start a line of its own; an empty line is no command. 3 s: the driver's own reply time-out.
+    public static let detection = DriverDetection(
+        approach: .request([DinamapWire.carriageReturn] + DinamapWire.request(readRequests[0].command)),
+        summary: "one NIBP read request (NA)", answerWithinNanoseconds: 3_000_000_000)
 
     private let configuration: DriverConfiguration
     private var framer = DinamapLineFramer()

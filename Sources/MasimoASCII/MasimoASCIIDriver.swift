@@ -22,8 +22,14 @@ public struct MasimoASCIIDriver: DeviceDriver {
             deviceRanges: MasimoTables.shared.numerics.deviceRanges)
         // ASCII 1 has no checksum: a digit damaged into another digit cannot be seen (README).
         d.frameCheck = .grammarOnly
+        d.detection = detection
         return d
     }()
+
+    /// Listen only: the oximeter sends a line a second unasked, and the driver sends nothing. 4 s
+    /// hear the three lines the protocol sniffer needs (`SniffCandidates`) with a second to spare.
+    public static let detection = DriverDetection(
+        approach: .listen, summary: "listening for ASCII 1 lines", answerWithinNanoseconds: 4_000_000_000)
 
     /// Without a valid line for this long the link is reported silent (the device sends one a second).
     public static let silenceTimeoutNanoseconds: Int64 = 5_000_000_000

@@ -27,7 +27,14 @@ public struct NoninDriver: DeviceDriver {
         options: [formatOption, selectFormatOption],
         // Formats 2/7 give three packets a second, format 8 one.
         nominalUpdatePeriodNanoseconds: 1_000_000_000,
-        deviceRanges: NoninTables.shared.numerics.deviceRanges)
+        deviceRanges: NoninTables.shared.numerics.deviceRanges,
+        detection: detection)
+
+    /// Listen only (the set-data-format command is a setting change and is never part of a
+    /// probe). 4 s hear a dozen format 2/7 packets; format 8 (one unchecked packet a second) needs
+    /// ten for the protocol sniffer, so a probe may call it unknown: record it and replay instead.
+    public static let detection = DriverDetection(
+        approach: .listen, summary: "listening for data packets", answerWithinNanoseconds: 4_000_000_000)
 
     /// The set-data-format command, short form (monitors.md C.1).
     public static func selectFormatCommand(_ format: NoninFormat) -> [UInt8] {

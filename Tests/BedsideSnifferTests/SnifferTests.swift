@@ -66,6 +66,19 @@ import Nonin
         #expect(v.best!.confidence >= ProtocolSniffer.minimumConfidence)
     }
 
+    /// A live port joined mid-line (`bedside probe`): the cut first line is forgiven once, and only
+    /// before the first accepted line; a recording from its start is judged strictly.
+    @Test func aStreamJoinedMidLineIsForgivenItsCutFirstLine() {
+        let joined = Array(Self.masimo(4).dropFirst(20))
+        #expect(ProtocolSniffer.identify(joined).driverName == nil, "strict: 3 lines passed, 1 refused")
+        let v = ProtocolSniffer.identify(joined, joinedMidStream: true)
+        #expect(v.driverName == "masimo-ascii", "\(v.explanation)")
+        // A damaged line later on still counts: 3 passed, 1 refused after the first.
+        var damaged = Self.masimo(4)
+        damaged[Self.masimo(1).count + 5] = UInt8(ascii: "#")
+        #expect(ProtocolSniffer.identify(damaged, joinedMidStream: true).driverName == nil)
+    }
+
     @Test func theRealNoninPacketIsFormat2() {
         let v = ProtocolSniffer.identify(Self.noninFormat2(3))
         #expect(v.driverName == "nonin" && v.recognized?.options == ["format": "2"], "\(v.explanation)")
