@@ -9,7 +9,7 @@ struct ProbeCommand: AsyncParsableCommand {
             one read-only request (a single data request, an association request that is released
             at once); never anything a device could take as a setting change. Stops at the first
             protocol that answers and shows what the device revealed about itself. A port with
-            nothing on it ends after a few seconds with "no answer" (exit status 1).
+            nothing on it ends within about 20 s (the sum of the drivers' listening and answer windows) with "no answer" (exit status 1).
             """)
 
     @OptionGroup var global: GlobalOptions
