@@ -278,6 +278,10 @@ struct FeedWatcher {
     private(set) var freshWhileUnplugged: [FeedRecord] = []
     private var unplugged = false
     private var staleSinceUnplug = false
+    /// The last numeric record was a stale mark: a device that only talks (an oximeter) can be
+    /// marked silent, and its values stale, before the unplug itself is read; nothing is then left
+    /// to mark at the unplug, and that counts as marked.
+    private var staleAfterLastFresh = false
 
     init(_ subscription: FeedSubscription) { iterator = subscription.makeAsyncIterator() }
 
@@ -307,11 +311,15 @@ struct FeedWatcher {
                 unplugged = true
                 staleSinceUnplug = false
             case .closed:
-                if unplugged, staleSinceUnplug { unplugsWithStaleMarks += 1 }
+                if unplugged, staleSinceUnplug || staleAfterLastFresh { unplugsWithStaleMarks += 1 }
             case .opened:
                 unplugged = false
             default: break
             }
+        }
+        if case .numeric(let n) = r.observation {
+            if r.isFresh { staleAfterLastFresh = false }
+            else if n.ageNanoseconds != nil, n.state == .stale { staleAfterLastFresh = true }
         }
         if unplugged, case .numeric(let n) = r.observation {
             if n.ageNanoseconds != nil, n.state == .stale || n.reason?.contains("link") == true { staleSinceUnplug = true }

@@ -36,7 +36,11 @@ struct PumpPTYSessionTests {
             for await event in subscription {
                 guard let record = event.record else { continue }
                 #expect(record.device.simulated)
-                if case .infusionEvent(let e) = record.observation, e.subdevice == nil || e.subdevice == "pillar1/slot1" {
+                // A loaded machine can stall the link past the protocol's time-out; the driver then
+                // charts the communication change and resumes. That is correct behaviour, not part
+                // of the occlusion story this test follows.
+                if case .infusionEvent(let e) = record.observation, e.subdevice == nil || e.subdevice == "pillar1/slot1",
+                   e.kind != .communicationChanged {
                     events.append(e)
                 }
                 if events.count >= Self.expected.count { break }
