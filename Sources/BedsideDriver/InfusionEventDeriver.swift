@@ -74,6 +74,16 @@ public struct InfusionEventDeriver: Sendable {
             emit(.alarmRaised, detail: text)
         }
 
+        // Cleared alarms: before a (re)start seen in the same look — the clearing is what let the
+        // pump run again — otherwise after the state change.
+        func emitCleared() {
+            for (alarmKey, text) in previous.signals.alarms.sorted(by: { $0.key < $1.key }) where signals.alarms[alarmKey] == nil {
+                emit(.alarmCleared, detail: text)
+            }
+        }
+        let restarting = old.status != .unknown && old.status != state.status && (state.status == .infusing || state.status == .kvo)
+        if restarting { emitCleared() }
+
         let rateDiffers = !Self.same(old.programmedRate, state.programmedRate)
         // From an unknown state the new one is a baseline again: nothing was seen to start or stop.
         switch old.status == .unknown ? (state.status, state.status) : (old.status, state.status) {
@@ -96,9 +106,7 @@ public struct InfusionEventDeriver: Sendable {
         if signals.bolusActive == true, previous.signals.bolusActive != true { emit(.bolusStarted) }
         if signals.bolusActive == false, previous.signals.bolusActive == true { emit(.bolusEnded) }
         if signals.nearEnd == true, previous.signals.nearEnd != true { emit(.nearEnd) }
-        for (alarmKey, text) in previous.signals.alarms.sorted(by: { $0.key < $1.key }) where signals.alarms[alarmKey] == nil {
-            emit(.alarmCleared, detail: text)
-        }
+        if !restarting { emitCleared() }
     }
 
     /// A pump appeared behind the port after the session's first look at it (inserted into a rack).
