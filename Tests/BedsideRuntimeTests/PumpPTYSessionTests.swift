@@ -4,12 +4,12 @@ import BedsidePlatform
 import Testing
 @testable import BedsideRuntime
 
-/// The pump drivers against their simulators over a real pseudo-terminal, in real time: the
-/// occlusion part of the scripted session (InfusionSessionTimeline: occlusion at 2700 s, cleared at
-/// 2760 s, restarted at 2790 s), played from 2665 s at 2× so the polls (every second) are a few
-/// scenario-seconds apart — far finer than the 30 s between the script's events. The scenario clock
-/// starts at the driver's first poll (`clock=first-poll`), so however long the session takes to come
-/// up on a loaded machine, the first look (a baseline) comes 35 scenario-seconds before the occlusion.
+/// The pump drivers against their simulators over a real pseudo-terminal: the occlusion part of the
+/// scripted session (InfusionSessionTimeline: occlusion at 2700 s, cleared at 2760 s, restarted at
+/// 2790 s), played from 2665 s. The scenario clock advances 5 s per look (`clock=per-poll:5`), far
+/// finer than the 30 s between the script's events, and never between looks: the driver's first
+/// look (a baseline) is 35 scenario-seconds before the occlusion however slowly a loaded machine
+/// brings the session up or stalls it.
 @Suite("Pump sessions over a pseudo-terminal")
 struct PumpPTYSessionTests {
     static let expected: [InfusionEvent.Kind] = [.alarmRaised, .paused, .alarmCleared, .resumed]
@@ -27,7 +27,7 @@ struct PumpPTYSessionTests {
             let driver = try DriverCatalog.registry.makeDriver(named: driverName, configuration: DriverConfiguration(options: ["interval": "1"]))
             let pipeline = PortPipeline(driver: driver, source: source, clock: clock)
             let simulator = try DriverCatalog.registry.makeSimulator(
-                named: driverName, configuration: SimulatorConfiguration(seed: 1, scenarioSpeed: 2, options: ["start": "2665", "clock": "first-poll"]))
+                named: driverName, configuration: SimulatorConfiguration(seed: 1, scenarioSpeed: 1, options: ["start": "2665", "clock": "per-poll:5"]))
             let host = SimulatorHost(simulator: simulator, clock: clock)
             let hostRun = Task { try await host.run(on: try await TestPTY.channel(for: pty.controller)) }
             let run = Task { try await pipeline.run(on: try await TestPTY.channel(for: pty.device)) }

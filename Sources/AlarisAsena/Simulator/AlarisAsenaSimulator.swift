@@ -14,8 +14,8 @@ import BedsideScenario
 /// commands (`INF_RATE^…`, `INF_START`, `REMOTE_CTRL`, …) get no answer and are recorded in
 /// ``refusedCommands``.
 ///
-/// Options: `start=<seconds>` (scenario second to start at, default 0), `clock=first-poll` (the
-/// scenario clock starts at the first data request), `misbehave=<fault>@<seconds>[+<duration>][,…]` (real seconds since start): `silence`
+/// Options: `start=<seconds>` (scenario second to start at, default 0), `clock=power-on|first-poll|per-poll:<seconds>`
+/// (how scenario time runs: ``ScenarioClock``; a data request is an `INF`), `misbehave=<fault>@<seconds>[+<duration>][,…]` (real seconds since start): `silence`
 /// (no answer, default 20 s: a pulled cable), `corrupt-frame` (next reply with a bad CRC),
 /// `abort` (next reply cut short with `<ESC>`), `restart` (no answer for 10 s, then answers again).
 public struct AlarisAsenaSimulator: DeviceSimulator {
@@ -23,13 +23,7 @@ public struct AlarisAsenaSimulator: DeviceSimulator {
     public static let faultNames: Set<String> = ["silence", "corrupt-frame", "abort", "restart"]
 
     let serial: String
-    let speed: Double
-    /// Scenario second the simulator starts at (option `start`), to play one part of the session.
-    let startOffset: Double
-    /// Option `clock=first-poll`: the scenario clock starts at the host's first data request instead
-    /// of at power-on, so a part of the session plays whole however long the host takes to connect.
-    let clockFromFirstPoll: Bool
-    private var firstPoll: Timestamp?
+    private var clock: ScenarioClock
     let faults: SimulatorFaultSchedule
     let program = InfusionProgram()
     private var decoder = AsenaFrameDecoder()
@@ -43,21 +37,18 @@ public struct AlarisAsenaSimulator: DeviceSimulator {
 
     public init(configuration: SimulatorConfiguration) {
         serial = "8002-\(51740 + Int(configuration.seed % 1000))"
-        speed = configuration.scenarioSpeed > 0 ? configuration.scenarioSpeed : 1
-        clockFromFirstPoll = configuration.options["clock"] == "first-poll"
-        startOffset = configuration.options["start"].flatMap { Double($0) }.map { min(max($0, 0), InfusionSessionTimeline.duration) } ?? 0
+        clock = ScenarioClock(options: configuration.options, speed: configuration.scenarioSpeed)
         faults = SimulatorFaultSchedule(option: configuration.options["misbehave"], known: Self.faultNames)
     }
 
-    public var optionProblems: [String] { faults.problems }
+    public var optionProblems: [String] { clock.problems + faults.problems }
 
-    public func scenarioTime(at now: Timestamp) -> Double {
-        guard let origin = clockFromFirstPoll ? firstPoll : started else { return startOffset }
-        return startOffset + Double(max(0, now.nanoseconds(since: origin))) / 1e9 * speed
-    }
+    /// Scenario seconds at `now`.
+    public func scenarioTime(at now: Timestamp) -> Double { clock.seconds(at: now.nanosecondsSinceEpoch) }
 
     public mutating func start(now: Timestamp, into output: inout SimulatorOutput) {
         started = now
+        clock.powerOn(at: now.nanosecondsSinceEpoch)
         output.nextDeadline = nextFaultDeadline(now)
     }
 
@@ -100,15 +91,14 @@ public struct AlarisAsenaSimulator: DeviceSimulator {
             refusedCommands.append(command)
             return
         }
-        let t = scenarioTime(at: now)
-        let s = program.ketamine(at: t)
+        if fields[0] == "INF" { clock.poll(at: now.nanosecondsSinceEpoch) }
+        let s = program.ketamine(at: scenarioTime(at: now))
         let reply: [String]
         switch fields[0] {
         case "INST_SERIALNO": reply = ["INST_SERIALNO", serial]
         case "COMMS_PROTOCOL": reply = ["COMMS_PROTOCOL", "Asena Rev 2.1.5"]
         case "COMMS_RESPONSE_MAX": reply = ["COMMS_RESPONSE_MAX", "4000", "ms"]
         case "INF":
-            if firstPoll == nil { firstPoll = now }
             logEntry += 1
             let remaining = s.secondsRemaining.map { $0 >= 86_400 ? "24+" : String(Int(($0 / 60).rounded(.up))) } ?? "24+"
             reply = ["INF", serial, alarmCode(s) ?? "-", "SET", fixed(s.bolusActive ? s.bolusRate : s.rate, 2), "ml/h", "",

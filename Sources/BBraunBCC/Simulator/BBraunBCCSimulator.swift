@@ -12,8 +12,8 @@ import BedsideScenario
 /// else — in particular any request that would program a pump — is answered `GNERR 68` and
 /// counted in ``refusedRequests``.
 ///
-/// Options: `start=<seconds>` (scenario second to start at, default 0), `clock=first-poll` (the
-/// scenario clock starts at the first data request), `stuffing=on|off` (default off), `bed-id=<id>` (default `SimBed1`), `flags=words|single`
+/// Options: `start=<seconds>` (scenario second to start at, default 0), `clock=power-on|first-poll|per-poll:<seconds>`
+/// (how scenario time runs: ``ScenarioClock``; a data request is a `MEM:GET`), `stuffing=on|off` (default off), `bed-id=<id>` (default `SimBed1`), `flags=words|single`
 /// (STATUS1/ALARM1/PREALARM words, default, or the INMxx/INAxx flags), and
 /// `misbehave=<fault>@<seconds>[+<duration>][,…]` in real seconds since start:
 /// `silence` (no answer, default 20 s), `corrupt-frame` (the next block goes out with a bad
@@ -26,13 +26,7 @@ public struct BBraunBCCSimulator: DeviceSimulator {
     let stuffing: Bool
     let bedId: String
     let words: Bool
-    let speed: Double
-    /// Scenario second the simulator starts at (option `start`), to play one part of the session.
-    let startOffset: Double
-    /// Option `clock=first-poll`: the scenario clock starts at the host's first data request instead
-    /// of at power-on, so a part of the session plays whole however long the host takes to connect.
-    let clockFromFirstPoll: Bool
-    private var firstPoll: Timestamp?
+    private var scenarioClock: ScenarioClock
     let faults: SimulatorFaultSchedule
     let program = InfusionProgram()
     private var pumps: [BCCSimulatedPump]
@@ -57,9 +51,7 @@ public struct BBraunBCCSimulator: DeviceSimulator {
         stuffing = configuration.options["stuffing"].map { ["on", "true", "yes", "1"].contains($0) } ?? false
         bedId = configuration.options["bed-id"] ?? "SimBed1"
         words = configuration.options["flags"] != "single"
-        speed = configuration.scenarioSpeed > 0 ? configuration.scenarioSpeed : 1
-        clockFromFirstPoll = configuration.options["clock"] == "first-poll"
-        startOffset = configuration.options["start"].flatMap { Double($0) }.map { min(max($0, 0), InfusionSessionTimeline.duration) } ?? 0
+        scenarioClock = ScenarioClock(options: configuration.options, speed: configuration.scenarioSpeed)
         faults = SimulatorFaultSchedule(option: configuration.options["misbehave"], known: Self.faultNames)
         decoder = BCCFrameDecoder(stuffing: stuffing)
         pumps = [
@@ -71,16 +63,14 @@ public struct BBraunBCCSimulator: DeviceSimulator {
     }
 
     /// Problems with the `misbehave` option (the simulator runs without those faults).
-    public var optionProblems: [String] { faults.problems }
+    public var optionProblems: [String] { scenarioClock.problems + faults.problems }
 
     /// Scenario seconds at `now`.
-    public func scenarioTime(at now: Timestamp) -> Double {
-        guard let origin = clockFromFirstPoll ? firstPoll : started else { return startOffset }
-        return startOffset + Double(max(0, now.nanoseconds(since: origin))) / 1e9 * speed
-    }
+    public func scenarioTime(at now: Timestamp) -> Double { scenarioClock.seconds(at: now.nanosecondsSinceEpoch) }
 
     public mutating func start(now: Timestamp, into output: inout SimulatorOutput) {
         started = now
+        scenarioClock.powerOn(at: now.nanosecondsSinceEpoch)
         // The SpaceStation was switched on ten minutes before the session.
         powerOn = now.adding(nanoseconds: -600_000_000_000)
         output.nextDeadline = nextFaultDeadline(now)
@@ -170,7 +160,7 @@ public struct BBraunBCCSimulator: DeviceSimulator {
         case "ADMIN:VERSION":
             answer(records: ["\(t),50100,V3.30"], into: &output)
         case "MEM:GET":
-            if firstPoll == nil { firstPoll = now }
+            scenarioClock.poll(at: now.nanosecondsSinceEpoch)
             memGet(slot: nil, now: now, into: &output)
         default:
             if text.hasPrefix("MEM:GETSLOT#"), text.utf8.count == 14,
