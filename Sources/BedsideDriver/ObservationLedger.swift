@@ -184,7 +184,9 @@ public struct ObservationLedger: Sendable {
         // by a few places: the next few entries are checked before any index.
         var candidate = nextHint
         let scanEnd = min(entries.count, nextHint + 4)
-        while candidate < scanEnd, !entries[candidate].key.matches(r) { candidate += 1 }
+        // Most often the very descriptor the driver used last time: one pointer comparison.
+        while candidate < scanEnd, entries[candidate].reading.descriptor !== r.descriptor,
+              !entries[candidate].key.matches(r) { candidate += 1 }
         if candidate < scanEnd {
             found = candidate
             mappedKey = nil

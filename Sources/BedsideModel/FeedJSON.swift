@@ -170,21 +170,54 @@ public final class FeedLineEncoder {
 
 extension JSONObjectWriter {
     mutating func numericFields(_ r: NumericReading) {
-        identityFields(r.metric, r.instance, r.containment)
+        let d = r.descriptor
+        fragment(d.identityJSON)
         decimal(#""value":"#, r.value)
-        string(#""unit":"#, r.unit)
-        integer(#""unitCode":"#, r.unitCode.map(Int64.init))
-        if let v = r.vendorUnit { string(#""vendorUnit":"#, v) }
+        fragment(d.unitJSON)
         string(#""state":"#, r.state.rawValue)
         if let v = r.reason { string(#""reason":"#, v) }
-        if let v = r.site { string(#""site":"#, v) }
-        if let v = r.source { string(#""source":"#, v) }
-        if let v = r.mode { string(#""mode":"#, v) }
-        if let v = r.displayLabel { string(#""displayLabel":"#, v) }
-        if r.episodic { bool(#""episodic":"#, true) }
+        if !d.labelsJSON.isEmpty { fragment(d.labelsJSON) }
         deviceTime(#""deviceTime":"#, r.deviceTime)
         time(#""hostTime":"#, r.hostTime)
         if let v = r.ageNanoseconds { integer(#""ageNs":"#, v) }
+    }
+
+    /// Appends pre-encoded fields that start with their comma (dropped for an object's first field).
+    @inline(__always)
+    private mutating func fragment(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress, b.count > 0 else { return }
+            if first {
+                out.append(base + 1, count: b.count - 1)
+                first = false
+            } else {
+                out.append(base, count: b.count)
+            }
+        }
+    }
+
+    /// A numeric's fields that come from its ``NumericDescriptor``, encoded once per descriptor:
+    /// identity (metric to containment), unit, and labels — each run starting with its comma.
+    static func descriptorFragments(_ f: NumericDescriptor.Fields) -> ([UInt8], [UInt8], [UInt8]) {
+        JSONBytes.withTemporary { b in
+            var w = JSONObjectWriter(continuing: &b)
+            w.metric(f.metric)
+            w.integer(#""instance":"#, Int64(f.instance))
+            if let c = f.containment { w.containment(c) }
+            let identityEnd = w.out.count
+            w.string(#""unit":"#, f.unit)
+            w.integer(#""unitCode":"#, f.unitCode.map(Int64.init))
+            if let v = f.vendorUnit { w.string(#""vendorUnit":"#, v) }
+            let unitEnd = w.out.count
+            if let v = f.site { w.string(#""site":"#, v) }
+            if let v = f.source { w.string(#""source":"#, v) }
+            if let v = f.mode { w.string(#""mode":"#, v) }
+            if let v = f.displayLabel { w.string(#""displayLabel":"#, v) }
+            if f.episodic { w.bool(#""episodic":"#, true) }
+            w.handBack(into: &b)
+            let all = b.bytes
+            return (Array(all[0..<identityEnd]), Array(all[identityEnd..<unitEnd]), Array(all[unitEnd...]))
+        }
     }
 
     /// `"metric":…,"code":…,"vendorCode":…,"mapped":…,"instance":…` and the containment when

@@ -2,73 +2,39 @@
 ///
 /// A consumer keys current values on (device, ``metric``, ``instance``): within one record no two
 /// readings of a device share that key (a test replays every capture to hold the drivers to it).
+///
+/// What a value *is* (metric, instance, containment, unit, site, labels) is the same from one
+/// update to the next, so it lives in a shared, immutable ``NumericDescriptor``; the reading itself
+/// holds only what changes (value, state, times). Every reading is copied several times on its way
+/// to the feed (driver output, ledger, bus), and a driver that keeps one descriptor per field
+/// makes each copy a few words and one reference count. The descriptor's fields read and write
+/// as the reading's own: setting one gives this reading a changed copy of its descriptor.
 public struct NumericReading: Hashable, Sendable {
-    public var metric: MetricIdentity
-    /// Which of several sources of the same metric this is: SpO2 module 1 or 2, pressure channel
-    /// P1–P8, temperature T1–T6. 1 when the device has only one. Stable across sessions.
-    public var instance: UInt16
-    /// The value's place in the device's object tree (IHE PCD-01 OBX-4), when the driver knows it.
-    public var containment: Containment?
+    /// What the value is; shared between readings of the same value.
+    public private(set) var descriptor: NumericDescriptor
     /// The number, exactly as the device gave it after its documented scaling; `nil` when absent.
     public var value: DecimalValue?
-    /// UCUM unit (`/min`, `mm[Hg]`, `%`, `Cel`); `nil` only when the device's unit code is not mapped,
-    /// in which case ``vendorUnit`` says what the device sent.
-    public var unit: String?
-    /// MDC unit code (partition 4, e.g. 264864 `MDC_DIM_BEAT_PER_MIN`), when known.
-    public var unitCode: UInt32?
     public var state: MeasurementState
-    /// `true` for a measurement taken at one moment (NIBP, a spot temperature): ``deviceTime`` is
-    /// when it was measured, and it is reported once per measurement, not on every update.
-    public var episodic: Bool
+    /// Why the state is not `valid`, in the device's terms (e.g. `GE control code -32767: no valid data`).
+    public var reason: String?
     /// The device's own clock for this value (for an episodic value: when it was measured).
     public var deviceTime: DeviceTime?
     /// When the host received the bytes that carried it.
     public var hostTime: Timestamp
-    /// The fields many readings leave empty, kept out of line: every reading is copied several
-    /// times on its way to the feed (driver output, ledger, bus), and eight inline optionals
-    /// doubled its size and the reference counting of each copy. `nil` when all are empty.
-    private var details: NumericReadingDetails.Box?
-
-    /// The device's own unit code when it has one (kept for unmapped units and for audit).
-    public var vendorUnit: String? {
-        get { details?.fields.vendorUnit }
-        set { editDetails { $0.vendorUnit = newValue } }
-    }
-    /// Why the state is not `valid`, in the device's terms (e.g. `GE control code -32767: no valid data`).
-    public var reason: String? {
-        get { details?.fields.reason }
-        set { editDetails { $0.reason = newValue } }
-    }
-    /// Body site or measurement site as the device names it: pressure label `ART`, temperature site `ESO`.
-    public var site: String? {
-        get { details?.fields.site }
-        set { editDetails { $0.site = newValue } }
-    }
-    /// Where the value was derived from when one metric has several sources: `ECG`, `pleth`, `ART`.
-    public var source: String? {
-        get { details?.fields.source }
-        set { editDetails { $0.source = newValue } }
-    }
-    /// How an episodic measurement was taken: NIBP cuff mode `manual`, `auto`, `stat`.
-    public var mode: String? {
-        get { details?.fields.mode }
-        set { editDetails { $0.mode = newValue } }
-    }
-    /// The label the device shows for this value on its screen (IntelliVue `ABP`, GE `P1`), as sent.
-    public var displayLabel: String? {
-        get { details?.fields.displayLabel }
-        set { editDetails { $0.displayLabel = newValue } }
-    }
     /// For a re-statement (a stale mark or a snapshot): how long ago the value was last received.
-    public var ageNanoseconds: Int64? {
-        get { details?.fields.ageNanoseconds }
-        set { editDetails { $0.ageNanoseconds = newValue } }
-    }
-    /// Which device behind the port sent it, for ports with several (a pump rack); `nil` for the
-    /// port's only device.
-    public var subdevice: String? {
-        get { details?.fields.subdevice }
-        set { editDetails { $0.subdevice = newValue } }
+    public var ageNanoseconds: Int64?
+
+    /// A reading of the value `descriptor` describes: the fast path for drivers that keep one
+    /// descriptor per field.
+    public init(descriptor: NumericDescriptor, value: DecimalValue?, state: MeasurementState, reason: String? = nil,
+                deviceTime: DeviceTime?, hostTime: Timestamp, ageNanoseconds: Int64? = nil) {
+        self.descriptor = descriptor
+        self.value = value
+        self.state = state
+        self.reason = reason
+        self.deviceTime = deviceTime
+        self.hostTime = hostTime
+        self.ageNanoseconds = ageNanoseconds
     }
 
     public init(metric: MetricIdentity, instance: UInt16 = 1, containment: Containment? = nil, value: DecimalValue?,
@@ -76,81 +42,159 @@ public struct NumericReading: Hashable, Sendable {
                 reason: String? = nil, site: String? = nil, source: String? = nil, mode: String? = nil,
                 displayLabel: String? = nil, episodic: Bool = false, deviceTime: DeviceTime?, hostTime: Timestamp,
                 ageNanoseconds: Int64? = nil, subdevice: String? = nil) {
-        self.metric = metric
-        self.instance = instance
-        self.containment = containment
-        self.value = value
-        self.unit = unit
-        self.unitCode = unitCode
-        self.state = state
-        self.episodic = episodic
-        self.deviceTime = deviceTime
-        self.hostTime = hostTime
-        let fields = NumericReadingDetails(vendorUnit: vendorUnit, reason: reason, site: site, source: source, mode: mode,
-                                           displayLabel: displayLabel, ageNanoseconds: ageNanoseconds,
-                                           subdevice: subdevice)
-        details = fields.isEmpty ? nil : NumericReadingDetails.Box(fields)
-    }
-}
-
-extension NumericReading {
-    /// Changes the out-of-line fields: in place when this reading holds the only reference to
-    /// them, otherwise on a copy (value semantics, as if they were stored inline).
-    private mutating func editDetails(_ body: (inout NumericReadingDetails) -> Void) {
-        if isKnownUniquelyReferenced(&details) {
-            body(&details!.fields)
-            if details!.fields.isEmpty { details = nil }
-        } else {
-            var fields = details?.fields ?? NumericReadingDetails()
-            body(&fields)
-            details = fields.isEmpty ? nil : NumericReadingDetails.Box(fields)
-        }
+        self.init(descriptor: NumericDescriptor(metric: metric, instance: instance, containment: containment, unit: unit,
+                                                unitCode: unitCode, vendorUnit: vendorUnit, site: site, source: source,
+                                                mode: mode, displayLabel: displayLabel, episodic: episodic,
+                                                subdevice: subdevice),
+                  value: value, state: state, reason: reason, deviceTime: deviceTime, hostTime: hostTime,
+                  ageNanoseconds: ageNanoseconds)
     }
 
-    private var detailFields: NumericReadingDetails { details?.fields ?? NumericReadingDetails() }
+    /// Gives this reading a descriptor with one field changed (others keep the one they share).
+    private mutating func editDescriptor(_ body: (inout NumericDescriptor.Fields) -> Void) {
+        var fields = descriptor.fields
+        body(&fields)
+        if fields != descriptor.fields { descriptor = NumericDescriptor(fields) }
+    }
+
+    public var metric: MetricIdentity {
+        get { descriptor.fields.metric }
+        set { editDescriptor { $0.metric = newValue } }
+    }
+    /// Which of several sources of the same metric this is: SpO2 module 1 or 2, pressure channel
+    /// P1–P8, temperature T1–T6. 1 when the device has only one. Stable across sessions.
+    public var instance: UInt16 {
+        get { descriptor.fields.instance }
+        set { editDescriptor { $0.instance = newValue } }
+    }
+    /// The value's place in the device's object tree (IHE PCD-01 OBX-4), when the driver knows it.
+    public var containment: Containment? {
+        get { descriptor.fields.containment }
+        set { editDescriptor { $0.containment = newValue } }
+    }
+    /// UCUM unit (`/min`, `mm[Hg]`, `%`, `Cel`); `nil` only when the device's unit code is not mapped,
+    /// in which case ``vendorUnit`` says what the device sent.
+    public var unit: String? {
+        get { descriptor.fields.unit }
+        set { editDescriptor { $0.unit = newValue } }
+    }
+    /// MDC unit code (partition 4, e.g. 264864 `MDC_DIM_BEAT_PER_MIN`), when known.
+    public var unitCode: UInt32? {
+        get { descriptor.fields.unitCode }
+        set { editDescriptor { $0.unitCode = newValue } }
+    }
+    /// The device's own unit code when it has one (kept for unmapped units and for audit).
+    public var vendorUnit: String? {
+        get { descriptor.fields.vendorUnit }
+        set { editDescriptor { $0.vendorUnit = newValue } }
+    }
+    /// Body site or measurement site as the device names it: pressure label `ART`, temperature site `ESO`.
+    public var site: String? {
+        get { descriptor.fields.site }
+        set { editDescriptor { $0.site = newValue } }
+    }
+    /// Where the value was derived from when one metric has several sources: `ECG`, `pleth`, `ART`.
+    public var source: String? {
+        get { descriptor.fields.source }
+        set { editDescriptor { $0.source = newValue } }
+    }
+    /// How an episodic measurement was taken: NIBP cuff mode `manual`, `auto`, `stat`.
+    public var mode: String? {
+        get { descriptor.fields.mode }
+        set { editDescriptor { $0.mode = newValue } }
+    }
+    /// The label the device shows for this value on its screen (IntelliVue `ABP`, GE `P1`), as sent.
+    public var displayLabel: String? {
+        get { descriptor.fields.displayLabel }
+        set { editDescriptor { $0.displayLabel = newValue } }
+    }
+    /// `true` for a measurement taken at one moment (NIBP, a spot temperature): ``deviceTime`` is
+    /// when it was measured, and it is reported once per measurement, not on every update.
+    public var episodic: Bool {
+        get { descriptor.fields.episodic }
+        set { editDescriptor { $0.episodic = newValue } }
+    }
+    /// Which device behind the port sent it, for ports with several (a pump rack); `nil` for the
+    /// port's only device.
+    public var subdevice: String? {
+        get { descriptor.fields.subdevice }
+        set { editDescriptor { $0.subdevice = newValue } }
+    }
 
     public static func == (lhs: NumericReading, rhs: NumericReading) -> Bool {
-        lhs.metric == rhs.metric && lhs.instance == rhs.instance && lhs.containment == rhs.containment
-            && lhs.value == rhs.value && lhs.unit == rhs.unit && lhs.unitCode == rhs.unitCode && lhs.state == rhs.state
-            && lhs.episodic == rhs.episodic && lhs.deviceTime == rhs.deviceTime && lhs.hostTime == rhs.hostTime
-            && (lhs.details === rhs.details || lhs.detailFields == rhs.detailFields)
+        lhs.value == rhs.value && lhs.state == rhs.state && lhs.reason == rhs.reason && lhs.deviceTime == rhs.deviceTime
+            && lhs.hostTime == rhs.hostTime && lhs.ageNanoseconds == rhs.ageNanoseconds && lhs.descriptor == rhs.descriptor
     }
 
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(metric)
-        hasher.combine(instance)
-        hasher.combine(containment)
+        hasher.combine(descriptor)
         hasher.combine(value)
-        hasher.combine(unit)
-        hasher.combine(unitCode)
         hasher.combine(state)
-        hasher.combine(episodic)
+        hasher.combine(reason)
         hasher.combine(deviceTime)
         hasher.combine(hostTime)
-        hasher.combine(detailFields)
+        hasher.combine(ageNanoseconds)
     }
 }
 
-/// The optional text fields of a ``NumericReading`` (and its age), stored out of line.
-struct NumericReadingDetails: Hashable, Sendable {
-    var vendorUnit: String?
-    var reason: String?
-    var site: String?
-    var source: String?
-    var mode: String?
-    var displayLabel: String?
-    var ageNanoseconds: Int64?
-    var subdevice: String?
-
-    var isEmpty: Bool {
-        vendorUnit == nil && reason == nil && site == nil && source == nil && mode == nil && displayLabel == nil
-            && ageNanoseconds == nil && subdevice == nil
+/// Everything about a numeric value that stays the same from one update to the next: what it
+/// measures, where it sits in the device, its unit and labels. Immutable and shared; its feed
+/// fields are encoded once, when it is made.
+public final class NumericDescriptor: Hashable, Sendable {
+    struct Fields: Hashable, Sendable {
+        var metric: MetricIdentity
+        var instance: UInt16
+        var containment: Containment?
+        var unit: String?
+        var unitCode: UInt32?
+        var vendorUnit: String?
+        var site: String?
+        var source: String?
+        var mode: String?
+        var displayLabel: String?
+        var episodic: Bool
+        var subdevice: String?
     }
 
-    /// Shared between copies of a reading; only changed when not shared (see `editDetails`), so it
-    /// is never mutated while another thread can see it.
-    final class Box: @unchecked Sendable {
-        var fields: NumericReadingDetails
-        init(_ fields: NumericReadingDetails) { self.fields = fields }
+    let fields: Fields
+    /// Feed fields, each starting with its comma: `,"metric":…` up to the containment; `,"unit":…`
+    /// to the vendor unit; the labels and the episodic flag (possibly empty).
+    let identityJSON: [UInt8]
+    let unitJSON: [UInt8]
+    let labelsJSON: [UInt8]
+
+    public var metric: MetricIdentity { fields.metric }
+    public var instance: UInt16 { fields.instance }
+    public var containment: Containment? { fields.containment }
+    public var unit: String? { fields.unit }
+    public var unitCode: UInt32? { fields.unitCode }
+    public var vendorUnit: String? { fields.vendorUnit }
+    public var site: String? { fields.site }
+    public var source: String? { fields.source }
+    public var mode: String? { fields.mode }
+    public var displayLabel: String? { fields.displayLabel }
+    public var episodic: Bool { fields.episodic }
+    public var subdevice: String? { fields.subdevice }
+
+    public convenience init(metric: MetricIdentity, instance: UInt16 = 1, containment: Containment? = nil, unit: String?,
+                            unitCode: UInt32? = nil, vendorUnit: String? = nil, site: String? = nil, source: String? = nil,
+                            mode: String? = nil, displayLabel: String? = nil, episodic: Bool = false,
+                            subdevice: String? = nil) {
+        self.init(Fields(metric: metric, instance: instance, containment: containment, unit: unit, unitCode: unitCode,
+                         vendorUnit: vendorUnit, site: site, source: source, mode: mode, displayLabel: displayLabel,
+                         episodic: episodic, subdevice: subdevice))
+    }
+
+    init(_ fields: Fields) {
+        self.fields = fields
+        (identityJSON, unitJSON, labelsJSON) = JSONObjectWriter.descriptorFragments(fields)
+    }
+
+    public static func == (lhs: NumericDescriptor, rhs: NumericDescriptor) -> Bool {
+        lhs === rhs || lhs.fields == rhs.fields
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(fields)
     }
 }

@@ -45,14 +45,16 @@ struct GEDatexGroupHeader: Sendable {
 /// State and reason of one field: presence from the status word, control codes, then the
 /// group's qualifying bits.
 enum GEDatexValueState {
+    /// Why every field of a group is absent whatever its value (module missing or inactive), if so.
+    static func groupAbsence(_ header: GEDatexGroupHeader) -> String? {
+        if !header.moduleExists { return "GE status bit 0 clear: module not present" }
+        if !header.measurementActive { return "GE status bit 1 clear: measurement not active" }
+        return nil
+    }
+
     static func evaluate(raw: Int16, header: GEDatexGroupHeader, kind: GEDatexGroupKind,
                          staleLabelBit: Int?) -> (MeasurementState, String?) {
-        if !header.moduleExists {
-            return (.absent, "GE status bit 0 clear: module not present")
-        }
-        if !header.measurementActive {
-            return (.absent, "GE status bit 1 clear: measurement not active")
-        }
+        if let reason = groupAbsence(header) { return (.absent, reason) }
         if GEDatexControlCode.isControl(raw) {
             return (GEDatexControlCode.state(for: raw), GEDatexControlCode.reason(for: raw))
         }

@@ -22,9 +22,9 @@ struct GEDatexPHDBDecoder: Sendable {
     private let co2Sources: GEDatexLabelMap
     private let spo2Slots: GEDatexLabelMap
     private let agents: GEDatexLabelMap
-    /// Metric and label text per field per label code 0..<32, resolved once: `[class][field][code]`
-    /// (empty for fields whose metric does not depend on a label).
-    private var resolved: [[[(MetricIdentity, String?)]]] = []
+    /// What each field's value is, per label code 0..<32, resolved once: `[class][field][code]`
+    /// (one entry for fields whose metric does not depend on a label). Readings share these.
+    private var resolved: [[[NumericDescriptor]]] = []
     /// Device time of the latest NIBP measurement from an auxiliary subrecord (type 4), if any came.
     private var auxNIBPTime: UInt32?
     /// Per field: the reason and host time of the absent reading last forwarded, `nil` when the last
@@ -33,6 +33,13 @@ struct GEDatexPHDBDecoder: Sendable {
     /// An unchanged absent field is repeated this often, so a consumer that joins late (or lost a
     /// record) learns within a minute that the field is still absent.
     static let absentRefreshNanoseconds: Int64 = 60_000_000_000
+    /// Per field that starts a group (fields sharing one group header): the reason and host time
+    /// the whole group was last forwarded absent because its module is missing or inactive. Most
+    /// monitors report dozens of such groups; while one stays so, it is skipped whole.
+    private var groupAbsentMemo: [[(reason: String, forwarded: Timestamp)?]] = []
+    /// Per field that starts a group: the index past the group's last field, or 0 for a group that
+    /// holds NIBP fields (those always go through the cuff-cycle tracker).
+    private var groupEnds: [[Int]] = []
     private static let resolvedCodes = 32
 
     /// A decoder for the shared tables, with their label resolution computed once per process:
@@ -48,7 +55,7 @@ struct GEDatexPHDBDecoder: Sendable {
         self.init(tables: tables, precomputed: nil)
     }
 
-    private init(tables: GEDatexTables, precomputed: [[[(MetricIdentity, String?)]]]?) {
+    private init(tables: GEDatexTables, precomputed: [[[NumericDescriptor]]]?) {
         self.tables = tables
         hrSources = tables.labelMap("hr-source")
         ecgLeads = tables.labelMap("ecg-lead")
@@ -59,6 +66,22 @@ struct GEDatexPHDBDecoder: Sendable {
         spo2Slots = tables.labelMap("spo2-slot")
         agents = tables.labelMap("agent")
         absentMemo = tables.fields.map { [(reason: String?, forwarded: Timestamp)?](repeating: nil, count: $0.count) }
+        groupAbsentMemo = tables.fields.map { [(reason: String, forwarded: Timestamp)?](repeating: nil, count: $0.count) }
+        groupEnds = tables.fields.map { specs in
+            var ends = [Int](repeating: 0, count: specs.count)
+            var start = 0
+            while start < specs.count {
+                var end = start
+                var nibp = false
+                while end < specs.count, specs[end].header == specs[start].header {
+                    if case .nibp = specs[end].rule { nibp = true }
+                    end += 1
+                }
+                ends[start] = nibp ? 0 : end
+                start = end
+            }
+            return ends
+        }
         if let precomputed {
             resolved = precomputed
             return
@@ -66,8 +89,8 @@ struct GEDatexPHDBDecoder: Sendable {
         resolved = tables.fields.map { specs in
             specs.map { spec in
                 switch spec.rule {
-                case .fixed, .staleLabelBit, .nibp: []
-                default: (0..<Self.resolvedCodes).map { resolveSlow(spec, code: $0) }
+                case .fixed, .staleLabelBit, .nibp: [descriptor(spec, code: 0)]
+                default: (0..<Self.resolvedCodes).map { descriptor(spec, code: $0) }
                 }
             }
         }
@@ -126,9 +149,13 @@ struct GEDatexPHDBDecoder: Sendable {
         defer { if absentRepeats > 0 { output.count("readings.absent-repeats-suppressed", by: absentRepeats) } }
         let c = cls.rawValue
         let specs = tables.fields[c]
+        // Fields of a group forwarded absent together (below this index) skip their own memo.
+        var forcedUntil = 0
         // Access fields of the spec in place (`specs[index].x`): copying a whole spec costs a
         // dozen reference-count operations per field.
-        for index in specs.indices {
+        var index = 0
+        while index < specs.count {
+            defer { index += 1 }
             let headerAt = specs[index].header
             if headerAt != headerOffset {
                 headerOffset = headerAt
@@ -137,6 +164,19 @@ struct GEDatexPHDBDecoder: Sendable {
                 let channel = specs[index].pressureChannel
                 if channel > 0, channel < pressureSites.count {
                     pressureSites[channel] = groupHeader.moduleExists ? Int(groupHeader.label) : nil
+                }
+                let end = groupEnds[c][index]
+                if end > 0, let reason = GEDatexValueState.groupAbsence(groupHeader) {
+                    if let memo = groupAbsentMemo[c][index], memo.reason == reason,
+                       hostTime.nanoseconds(since: memo.forwarded) < Self.absentRefreshNanoseconds {
+                        absentRepeats += end - index
+                        index = end - 1
+                        continue
+                    }
+                    groupAbsentMemo[c][index] = (reason, hostTime)
+                    forcedUntil = end
+                } else if groupAbsentMemo[c][index] != nil {
+                    groupAbsentMemo[c][index] = nil
                 }
             }
             let raw = body.geInt16(specs[index].offset)
@@ -151,7 +191,7 @@ struct GEDatexPHDBDecoder: Sendable {
                 // An absent field is forwarded when it becomes absent (or its reason changes), and
                 // then once a minute, not in every record: most monitors report dozens of groups
                 // they do not have.
-                if let memo = absentMemo[c][index], memo.reason == reason,
+                if index >= forcedUntil, let memo = absentMemo[c][index], memo.reason == reason,
                    hostTime.nanoseconds(since: memo.forwarded) < Self.absentRefreshNanoseconds {
                     absentRepeats += 1
                     continue
@@ -162,12 +202,9 @@ struct GEDatexPHDBDecoder: Sendable {
             }
             let value: DecimalValue? = (state == .absent || GEDatexControlCode.isControl(raw))
                 ? nil : DecimalValue(raw: Int(raw), exponent: specs[index].exponent)
-            let (metric, label) = resolve(rule: rule, index: index, cls: c, header: groupHeader)
-            var reading = NumericReading(metric: metric, instance: specs[index].instance,
-                                         containment: specs[index].containment, value: value, unit: specs[index].unit,
-                                         unitCode: specs[index].unitCode, state: state, reason: reason,
-                                         displayLabel: specs[index].displayLabel, deviceTime: deviceTime, hostTime: hostTime)
-            Self.place(label, of: rule, in: &reading)
+            let reading = NumericReading(descriptor: resolve(rule: rule, index: index, cls: c, header: groupHeader),
+                                         value: value, state: state, reason: reason, deviceTime: deviceTime,
+                                         hostTime: hostTime)
             if isNIBP {
                 nibpReadings.append(reading)
                 nibpRaw.append(raw)
@@ -224,12 +261,12 @@ struct GEDatexPHDBDecoder: Sendable {
         return entry.label
     }
 
-    /// Chooses the metric and label for label-dependent fields (table lookup; slow path for odd codes).
+    /// What a field's value is under the group's current label (table lookup; slow path for odd codes).
     private func resolve(rule: GEDatexFieldSpec.Rule, index: Int, cls: Int,
-                         header: GEDatexGroupHeader) -> (MetricIdentity, String?) {
+                         header: GEDatexGroupHeader) -> NumericDescriptor {
         let code: Int
         switch rule {
-        case .fixed, .staleLabelBit, .nibp: return (tables.fields[cls][index].metric, nil)
+        case .fixed, .staleLabelBit, .nibp: return resolved[cls][index][0]
         case .hrSource: code = header.heartRateSource
         case .ecgLead(let channel): code = header.ecgLead(channel: channel)
         case .pressureSite, .temperatureSite, .agent: code = Int(header.label)
@@ -237,7 +274,17 @@ struct GEDatexPHDBDecoder: Sendable {
         case .spo2Slot: code = header.spo2Slot
         }
         if code < Self.resolvedCodes { return resolved[cls][index][code] }
-        return resolveSlow(tables.fields[cls][index], code: code)
+        return descriptor(tables.fields[cls][index], code: code)
+    }
+
+    /// The descriptor of a field's value under label `code`.
+    private func descriptor(_ spec: GEDatexFieldSpec, code: Int) -> NumericDescriptor {
+        let (metric, label) = resolveSlow(spec, code: code)
+        var probe = NumericReading(metric: metric, instance: spec.instance, containment: spec.containment, value: nil,
+                                   unit: spec.unit, unitCode: spec.unitCode, state: .absent,
+                                   displayLabel: spec.displayLabel, deviceTime: nil, hostTime: Timestamp(nanosecondsSinceEpoch: 0))
+        Self.place(label, of: spec.rule, in: &probe)
+        return probe.descriptor
     }
 
     private func resolveSlow(_ spec: GEDatexFieldSpec, code: Int) -> (MetricIdentity, String?) {

@@ -4,10 +4,13 @@ import BedsideModel
 /// label and, for waves, how to turn samples into physical values. Observed values usually arrive
 /// without this context, so it is cached.
 struct ObjectContext: Sendable {
-    var label: UInt32 = 0
-    var labelText: String?
+    private(set) var label: UInt32 = 0
+    private(set) var labelText: String?
     /// The raw UTF-16 bytes `labelText` was decoded from, to skip re-decoding an unchanged label.
-    var labelRaw: [UInt8] = []
+    private(set) var labelRaw: [UInt8] = []
+    /// What this object's values are, per physiological id and unit code, made once while its
+    /// labels stay the same (a compound numeric such as NBP has several).
+    private var descriptors: [(physio: UInt16, unitCode: UInt16, descriptor: NumericDescriptor)] = []
     var wave = WaveContext()
     /// The last episodic (NBP) measurement reported for this object, so a repeat is not re-sent.
     var lastEpisode: Episode?
@@ -19,6 +22,28 @@ struct ObjectContext: Sendable {
     }
 
     static func key(context: UInt16, handle: UInt16) -> UInt32 { UInt32(context) << 16 | UInt32(handle) }
+
+    mutating func setLabel(_ new: UInt32) {
+        if new != label { descriptors.removeAll() }
+        label = new
+    }
+
+    mutating func setLabelText(_ text: String?, raw: [UInt8]) {
+        labelRaw = raw
+        if text != labelText { descriptors.removeAll() }
+        labelText = text
+    }
+
+    func descriptor(physio: UInt16, unitCode: UInt16) -> NumericDescriptor? {
+        for entry in descriptors where entry.physio == physio && entry.unitCode == unitCode { return entry.descriptor }
+        return nil
+    }
+
+    mutating func remember(_ descriptor: NumericDescriptor, physio: UInt16, unitCode: UInt16) {
+        // A handful at most per object; a monitor that keeps changing units cannot grow it.
+        if descriptors.count >= 16 { descriptors.removeAll() }
+        descriptors.append((physio, unitCode, descriptor))
+    }
 }
 
 /// Sample-array context (SaSpec, ScaleRangeSpec16, sample period, unit, fixed values).

@@ -21,12 +21,11 @@ extension PollResultDecoder {
                 let id = try r.u16()
                 var v = try r.sub(Int(try r.u16()))
                 switch id {
-                case Nomenclature.Attribute.idLabel: object.label = try v.u32()
+                case Nomenclature.Attribute.idLabel: object.setLabel(try v.u32())
                 case Nomenclature.Attribute.idLabelString:
                     let raw = try v.raw(Int(try v.u16()))
                     if !raw.elementsEqual(object.labelRaw) {
-                        object.labelRaw = Array(raw)
-                        object.labelText = AttributeValues.text(utf16: raw)
+                        object.setLabelText(AttributeValues.text(utf16: raw), raw: Array(raw))
                     }
                 case Nomenclature.Attribute.numericObserved: numericValue = v
                 case Nomenclature.Attribute.numericCompoundObserved: numericCompound = v
@@ -63,12 +62,12 @@ extension PollResultDecoder {
         do {
             var readings: [DecodedNumeric] = []
             if var v = numericValue {
-                readings.append(try numeric(&v, object: object, time: time, hostTime: hostTime, into: &output))
+                readings.append(try numeric(&v, object: &object, time: time, hostTime: hostTime, into: &output))
             }
             if var v = numericCompound {
                 let list = try v.list()
                 var body = list.body
-                for _ in 0..<list.count { readings.append(try numeric(&body, object: object, time: time, hostTime: hostTime, into: &output)) }
+                for _ in 0..<list.count { readings.append(try numeric(&body, object: &object, time: time, hostTime: hostTime, into: &output)) }
                 guard body.isAtEnd else { throw IntelliVuePDUError.inconsistentLength(what: "compound numeric", at: body.offset) }
             }
             if !readings.isEmpty {
@@ -130,22 +129,28 @@ extension PollResultDecoder {
         var reading: NumericReading
     }
 
-    mutating func numeric(_ v: inout PDUReader, object: ObjectContext, time: DeviceTime?, hostTime: Timestamp,
+    mutating func numeric(_ v: inout PDUReader, object: inout ObjectContext, time: DeviceTime?, hostTime: Timestamp,
                                   into output: inout DriverOutput) throws(IntelliVuePDUError) -> DecodedNumeric {
         let physio = try v.u16()
         let stateBits = IntelliVueMeasurementState(bits: try v.u16())
         let unitCode = try v.u16()
         let value = IntelliVueFloat(bits: try v.u32())
-        let metric = metric(physio: physio, label: object.label)
-        if !metric.isMapped { output.count(.unmappedCodes) }
-        let place = mapping.placement(physio: physio, label: object.label)
-        let ucum = mapping.ucum(unitCode: unitCode)
+        let descriptor = object.descriptor(physio: physio, unitCode: unitCode) ?? {
+            let metric = metric(physio: physio, label: object.label)
+            let place = mapping.placement(physio: physio, label: object.label)
+            let ucum = mapping.ucum(unitCode: unitCode)
+            let made = NumericDescriptor(
+                metric: metric, instance: place.instance, containment: place.containment, unit: ucum,
+                unitCode: IntelliVueMapping.mdcUnitCode(unitCode),
+                vendorUnit: unitCode == 0 || ucum != nil ? nil : vendorUnit(unitCode), site: place.site,
+                source: place.source, displayLabel: object.labelText)
+            object.remember(made, physio: physio, unitCode: unitCode)
+            return made
+        }()
+        if !descriptor.metric.isMapped { output.count(.unmappedCodes) }
         return DecodedNumeric(physio: physio, state: stateBits, reading: NumericReading(
-            metric: metric, instance: place.instance, containment: place.containment, value: value.decimal, unit: ucum,
-            unitCode: IntelliVueMapping.mdcUnitCode(unitCode),
-            vendorUnit: unitCode == 0 || ucum != nil ? nil : vendorUnit(unitCode), state: stateBits.readingState(for: value),
-            reason: reason(stateBits, value), site: place.site, source: place.source, displayLabel: object.labelText,
-            deviceTime: time, hostTime: hostTime))
+            descriptor: descriptor, value: value.decimal, state: stateBits.readingState(for: value),
+            reason: reason(stateBits, value), deviceTime: time, hostTime: hostTime))
     }
 
     mutating func emitWave(_ v: inout PDUReader, object: ObjectContext, time: DeviceTime?, hostTime: Timestamp,
