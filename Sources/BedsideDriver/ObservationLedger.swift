@@ -24,7 +24,7 @@ public struct ObservationLedger: Sendable {
         var subdevice: String?
 
         init(_ r: NumericReading) {
-            if r.metric.isMapped, let code = r.metric.code {
+            if let code = r.descriptor.mappedCode {
                 self.code = code
                 unmappedVendorCode = nil
             } else {
@@ -37,9 +37,10 @@ public struct ObservationLedger: Sendable {
 
         /// Whether `r` has this key, without building one (no string is copied).
         func matches(_ r: NumericReading) -> Bool {
-            guard instance == r.instance, subdevice == r.subdevice else { return false }
-            if r.metric.isMapped, let code = r.metric.code { return unmappedVendorCode == nil && self.code == code }
-            return unmappedVendorCode == (r.metric.referenceID ?? r.metric.vendorCode)
+            let d = r.descriptor
+            guard instance == d.instance, subdevice == d.subdevice else { return false }
+            if let code = d.mappedCode { return unmappedVendorCode == nil && self.code == code }
+            return unmappedVendorCode == (d.metric.referenceID ?? d.metric.vendorCode)
         }
     }
 
@@ -336,8 +337,9 @@ struct EntryIndexTable: Sendable {
     /// The packed key of a reading this table holds, `nil` for one it leaves to the general index
     /// (unmapped, or from a device behind the port other than the main one).
     static func key(_ r: NumericReading) -> UInt64? {
-        guard r.subdevice == nil, r.metric.isMapped, let code = r.metric.code else { return nil }
-        return UInt64(code) << 16 | UInt64(r.instance)
+        let d = r.descriptor
+        guard let code = d.mappedCode, d.subdevice == nil else { return nil }
+        return UInt64(code) << 16 | UInt64(d.instance)
     }
 
     func find(_ key: UInt64) -> Int? {

@@ -166,7 +166,8 @@ struct MetricFragmentCache {
     }
 
     static let slotCount = 256
-    private var slots = [Slot](repeating: Slot(), count: slotCount)
+    /// Made at the first store: most scratch buffers never write a waveform.
+    private var slots: [Slot] = []
 
     static func slot(_ metric: MetricIdentity, _ instance: UInt16, _ containment: Containment?) -> Int {
         var h = UInt64(metric.code ?? 0) &* 0x9E37_79B9_7F4A_7C15
@@ -181,7 +182,8 @@ struct MetricFragmentCache {
     /// Appends the cached bytes for these fields, if that slot holds them; returns whether it did.
     mutating func append(_ metric: MetricIdentity, _ instance: UInt16, _ containment: Containment?, slot i: Int,
                          to out: inout JSONBytes) -> Bool {
-        slots.withUnsafeMutableBufferPointer { slots in
+        guard !slots.isEmpty else { return false }
+        return slots.withUnsafeMutableBufferPointer { slots in
             // Compared in place: a copy of the slot would retain its strings and bytes.
             guard slots[i].used, slots[i].instance == instance, slots[i].containment == containment,
                   slots[i].metric == metric
@@ -193,6 +195,7 @@ struct MetricFragmentCache {
 
     mutating func store(_ metric: MetricIdentity, _ instance: UInt16, _ containment: Containment?, slot i: Int,
                         bytes: UnsafeBufferPointer<UInt8>) {
+        if slots.isEmpty { slots = [Slot](repeating: Slot(), count: Self.slotCount) }
         slots[i] = Slot(used: true, metric: metric, instance: instance, containment: containment, bytes: Array(bytes))
     }
 }

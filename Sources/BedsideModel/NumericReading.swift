@@ -175,6 +175,8 @@ public final class NumericDescriptor: Hashable, Sendable {
     public var displayLabel: String? { fields.displayLabel }
     public var episodic: Bool { fields.episodic }
     public var subdevice: String? { fields.subdevice }
+    /// The MDC code when the value is mapped (read without copying the metric's strings).
+    public var mappedCode: UInt32? { fields.metric.referenceID != nil ? fields.metric.code : nil }
 
     public convenience init(metric: MetricIdentity, instance: UInt16 = 1, containment: Containment? = nil, unit: String?,
                             unitCode: UInt32? = nil, vendorUnit: String? = nil, site: String? = nil, source: String? = nil,

@@ -40,6 +40,7 @@ struct GEDatexPHDBDecoder: Sendable {
     /// Per field that starts a group: the index past the group's last field, or 0 for a group that
     /// holds NIBP fields (those always go through the cuff-cycle tracker).
     private var groupEnds: [[Int]] = []
+    private var nibpDescriptors: [(base: NumericDescriptor, bits: UInt16, descriptor: NumericDescriptor)] = []
     private static let resolvedCodes = 32
 
     /// A decoder for the shared tables, with their label resolution computed once per process:
@@ -223,11 +224,10 @@ struct GEDatexPHDBDecoder: Sendable {
                 // already on screen when the bridge connected has no known measurement time.
                 let measured: DeviceTime? = nibpTime ?? (verdict == .newResult ? deviceTime : nil)
                 for var r in nibpReadings {
-                    r.episodic = true
+                    r = NumericReading(descriptor: nibpDescriptor(r.descriptor, label: h.label), value: r.value,
+                                       state: r.state, reason: r.reason, deviceTime: r.deviceTime, hostTime: r.hostTime)
                     // "No result" is a statement about now: it keeps the record's time.
                     if r.value != nil { r.deviceTime = measured }
-                    r.mode = Self.nibpMode(h.label)
-                    r.site = Self.nibpCuff(h.label)
                     if verdict == .alreadyOnScreen, measured == nil, r.state == .stale {
                         r.reason = (r.reason.map { $0 + "; " } ?? "") + "measured before the bridge connected; measurement time not sent"
                     }
@@ -236,6 +236,21 @@ struct GEDatexPHDBDecoder: Sendable {
                 output.count("nibp.results")
             }
         }
+    }
+
+    /// An NIBP field's descriptor made episodic, with the cuff mode and cuff the label names; kept
+    /// per field and label so a cuff cycle's readings share them.
+    private mutating func nibpDescriptor(_ base: NumericDescriptor, label: UInt16) -> NumericDescriptor {
+        let bits = label & 0x1F
+        for entry in nibpDescriptors where entry.base === base && entry.bits == bits { return entry.descriptor }
+        var probe = NumericReading(descriptor: base, value: nil, state: .absent, deviceTime: nil,
+                                   hostTime: Timestamp(nanosecondsSinceEpoch: 0))
+        probe.episodic = true
+        probe.mode = Self.nibpMode(label)
+        probe.site = Self.nibpCuff(label)
+        if nibpDescriptors.count >= 64 { nibpDescriptors.removeAll() }
+        nibpDescriptors.append((base, bits, probe.descriptor))
+        return probe.descriptor
     }
 
     /// Puts a label-rule's text where it belongs: the selected HR source and the RR source say
