@@ -27,11 +27,21 @@ extension PollResultDecoder {
     }
 
     mutating func decodeAlarmEntry(_ r: inout PDUReader, category: AlarmEvent.Category) throws(IntelliVuePDUError) {
+        let start = r.offset
         let source = try r.u16(), code = try r.u16(), type = try r.u16()
         let state = try r.u16()
         let objectClass = try r.u16(), objectContext = try r.u16(), objectHandle = try r.u16()
         let infoID = try r.u16()
         var info = try r.sub(Int(try r.u16()))
+        // The object that raised it is usually a numeric we poll: its label tells which source it is.
+        let label = code & 1 == 0 && objectClass == Nomenclature.ObjectClass.numeric
+            ? objects[ObjectContext.key(context: objectContext, handle: objectHandle)]?.label ?? 0 : 0
+        // A standing alarm comes back unchanged in every poll: the same bytes make the same entry.
+        let entry = UnsafeRawBufferPointer(rebasing: r.bytes[start..<r.offset])
+        if let known = alarmEntries.entry(for: entry, category: category, label: label, demo: monitorInDemoMode) {
+            alarms.add(known)
+            return
+        }
         var text = ""
         if infoID == Nomenclature.stringAlertInfo {
             try info.skip(10)  // al_inst_no, al_text, priority, flags
@@ -48,16 +58,47 @@ extension PollResultDecoder {
         // The low bit of al_code says whether al_source is a physiological id (0) or an object class (1).
         var metric: MetricIdentity?, instance: UInt16?
         if code & 1 == 0 {
-            // The object that raised it is usually a numeric we poll: its label tells which source it is.
-            let label = objectClass == Nomenclature.ObjectClass.numeric
-                ? objects[ObjectContext.key(context: objectContext, handle: objectHandle)]?.label ?? 0 : 0
             metric = self.metric(physio: source, label: label)
             instance = label == 0 ? nil : mapping.placement(physio: source, label: label).instance
         }
         let key = "\(category.rawValue):0x\(hex(source)):0x\(hex(code)):0x\(hex(objectClass)):0x\(hex(objectContext)):0x\(hex(objectHandle))"
-        alarms.add(AlarmLifecycle.Present(
+        let present = AlarmLifecycle.Present(
             key: key, category: category, priority: priority, text: text, event: mapping.event(alertCode: code),
             metric: metric, instance: instance, flags: AlarmTracker.flags(alertState: state, demoMode: monitorInDemoMode),
-            vendorCode: "intellivue:alert:0x" + hex(source) + ":0x" + hex(code)))
+            vendorCode: "intellivue:alert:0x" + hex(source) + ":0x" + hex(code))
+        alarmEntries.remember(present, for: entry, category: category, label: label, demo: monitorInDemoMode)
+        alarms.add(present)
+    }
+}
+
+/// Alarm list entries decoded before, by their bytes and what else their meaning depends on (the
+/// list, the source object's label, the monitor's demo mode).
+struct AlarmEntryCache: Sendable {
+    private struct Entry: Sendable {
+        var bytes: [UInt8]
+        var category: AlarmEvent.Category
+        var label: UInt32
+        var demo: Bool
+        var present: AlarmLifecycle.Present
+    }
+
+    private var entries: [Entry] = []
+    /// More alarms than a monitor shows at once; a stream of ever-new ones cannot grow it.
+    static let capacity = 64
+
+    func entry(for bytes: UnsafeRawBufferPointer, category: AlarmEvent.Category, label: UInt32,
+               demo: Bool) -> AlarmLifecycle.Present? {
+        // By index: a copy of each entry would retain its strings.
+        for i in entries.indices where entries[i].bytes.count == bytes.count && entries[i].label == label
+            && entries[i].demo == demo && entries[i].category == category {
+            if entries[i].bytes.withUnsafeBytes({ $0.elementsEqual(bytes) }) { return entries[i].present }
+        }
+        return nil
+    }
+
+    mutating func remember(_ present: AlarmLifecycle.Present, for bytes: UnsafeRawBufferPointer,
+                           category: AlarmEvent.Category, label: UInt32, demo: Bool) {
+        if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+        entries.append(Entry(bytes: Array(bytes), category: category, label: label, demo: demo, present: present))
     }
 }

@@ -14,6 +14,7 @@ struct PollResultDecoder: Sendable {
     var anchor: DeviceClockAnchor?
     var objects: [UInt32: ObjectContext] = [:]
     var alarms = AlarmTracker()
+    var alarmEntries = AlarmEntryCache()
     /// Whether the monitor said it runs in demo mode (MDS operating mode): its alarms are flagged demo.
     var monitorInDemoMode = false
     /// Facts from the last MDS object seen (identity, mode).
