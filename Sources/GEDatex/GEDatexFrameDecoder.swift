@@ -1,3 +1,5 @@
+import BedsideDriver
+
 /// Splits a GE DRI byte stream into validated records.
 ///
 /// Every `0x7E` is a delimiter: the bytes between two delimiters are a candidate frame (an empty
@@ -77,7 +79,7 @@ public struct GEDatexFrameDecoder: Sendable {
             switch state {
             case .hunting:
                 let start = i
-                while i < end, bytes[i] != GEDatexWire.flag { i += 1 }
+                i = ByteScan.firstIndex(of: GEDatexWire.flag, GEDatexWire.flag, in: bytes, from: i, to: end)
                 counters.bytesDiscarded += i - start
                 if i < end {
                     i += 1
@@ -100,11 +102,7 @@ public struct GEDatexFrameDecoder: Sendable {
             case .inFrame:
                 // Copy the run up to the next special byte in one go.
                 let start = i
-                while i < end {
-                    let b = bytes[i]
-                    if b == GEDatexWire.flag || b == GEDatexWire.escape { break }
-                    i += 1
-                }
+                i = ByteScan.firstIndex(of: GEDatexWire.flag, GEDatexWire.escape, in: bytes, from: i, to: end)
                 if i > start {
                     let room = maximumFrameLength + 1 - buffer.count
                     let take = min(i - start, room)
@@ -205,8 +203,6 @@ public struct GEDatexFrameDecoder: Sendable {
 
     /// The DRI checksum: 8-bit sum of the unstuffed record bytes.
     public static func checksum(_ record: UnsafeRawBufferPointer) -> UInt8 {
-        var sum: UInt = 0
-        for b in record { sum &+= UInt(b) }
-        return UInt8(truncatingIfNeeded: sum)
+        ByteScan.byteSum(record)
     }
 }

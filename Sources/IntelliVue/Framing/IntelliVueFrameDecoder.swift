@@ -1,3 +1,5 @@
+import BedsideDriver
+
 /// Why the frame decoder dropped bytes. Nothing it drops is ever decoded.
 public enum IntelliVueFrameError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The frame's FCS did not check: bytes were corrupted on the line.
@@ -137,13 +139,12 @@ public struct IntelliVueFrameDecoder: Sendable {
                         buf[len] = b
                         len += 1
                         let runEnd = min(end, i + (buf.count - len))
-                        while i < runEnd {
-                            let c = bytes[i]
-                            if c == IntelliVueFraming.beginOfFrame || c == IntelliVueFraming.endOfFrame
-                                || c == IntelliVueFraming.escape { break }
-                            buf[len] = c
-                            len += 1
-                            i += 1
+                        let stop = ByteScan.firstIndex(of: IntelliVueFraming.beginOfFrame, IntelliVueFraming.endOfFrame,
+                                                       IntelliVueFraming.escape, in: bytes, from: i, to: runEnd)
+                        if stop > i {
+                            UnsafeMutableRawPointer(buf.baseAddress! + len).copyMemory(from: bytes.baseAddress! + i, byteCount: stop - i)
+                            len += stop - i
+                            i = stop
                         }
                         crc = IntelliVueFCS.update(crc, UnsafePointer(buf.baseAddress! + runStart), count: len - runStart,
                                                    slices: slices)
