@@ -42,10 +42,19 @@ public struct FeedJSONWriter: Sendable {
     static func appendBody(seq: UInt64, simulated: Bool, observation: Observation, replayed: Bool,
                            to out: inout JSONBytes) {
         JSONObjectWriter.appendInteger(Int64(seq), to: &out)
+        // Literal bytes: the kind is one of a few names, and escaping them is wasted work.
+        switch observation {
+        case .numeric: out.append(#","kind":"numeric""#)
+        case .waveform: out.append(#","kind":"waveform""#)
+        case .alarm: out.append(#","kind":"alarm""#)
+        case .pumpChannel: out.append(#","kind":"pump-channel""#)
+        case .infusionEvent: out.append(#","kind":"infusion-event""#)
+        case .link: out.append(#","kind":"link""#)
+        case .snapshot: out.append(#","kind":"snapshot""#)
+        }
+        out.append(simulated ? #","simulated":true"# : #","simulated":false"#)
+        if replayed { out.append(#","replayed":true"#) }
         var o = JSONObjectWriter(continuing: &out)
-        o.string(#""kind":"#, observation.kind)
-        o.bool(#""simulated":"#, simulated)
-        if replayed { o.bool(#""replayed":"#, true) }
         switch observation {
         case .numeric(let r): o.numericFields(r)
         case .waveform(let w):
