@@ -175,6 +175,8 @@ public final class NumericDescriptor: Hashable, Sendable {
     public var displayLabel: String? { fields.displayLabel }
     public var episodic: Bool { fields.episodic }
     public var subdevice: String? { fields.subdevice }
+    /// Whether the vendor code is mapped to an MDC term.
+    public var isMapped: Bool { fields.metric.referenceID != nil }
     /// The MDC code when the value is mapped (read without copying the metric's strings).
     public var mappedCode: UInt32? { fields.metric.referenceID != nil ? fields.metric.code : nil }
 

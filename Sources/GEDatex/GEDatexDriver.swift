@@ -188,17 +188,7 @@ public struct GEDatexDriver: DeviceDriver {
         let offset = configuration.deviceTimeZone
         switch mainType {
         case .physiological:
-            let before = output.observations.count
             phdb.decode(record: record, header: header, hostTime: now, zone: offset, into: &output)
-            var numerics = 0
-            var unmapped = 0
-            for o in output.observations[before...] {
-                guard case .numeric(let r) = o else { continue }
-                numerics += 1
-                if !r.metric.isMapped { unmapped += 1 }
-            }
-            if numerics > 0 { output.count(.numerics, by: numerics) }
-            if unmapped > 0 { output.count(.unmappedCodes, by: unmapped) }
         case .waveform:
             if configuration.waveformsEnabled {
                 waves.decode(record: record, header: header, context: phdb, hostTime: now, zone: offset,

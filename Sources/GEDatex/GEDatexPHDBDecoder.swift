@@ -40,6 +40,10 @@ struct GEDatexPHDBDecoder: Sendable {
     /// Per field that starts a group: the index past the group's last field, or 0 for a group that
     /// holds NIBP fields (those always go through the cuff-cycle tracker).
     private var groupEnds: [[Int]] = []
+    /// Readings appended by the current ``decode(record:header:hostTime:zone:into:)``, and how
+    /// many of them are unmapped.
+    private var emitted = 0
+    private var emittedUnmapped = 0
     private var nibpDescriptors: [(base: NumericDescriptor, bits: UInt16, descriptor: NumericDescriptor)] = []
     private static let resolvedCodes = 32
 
@@ -103,6 +107,12 @@ struct GEDatexPHDBDecoder: Sendable {
                          zone: any DeviceTimeZone, into output: inout DriverOutput) -> Int {
         var decoded = 0
         auxNIBPTime = nil
+        emitted = 0
+        emittedUnmapped = 0
+        defer {
+            if emitted > 0 { output.count(.numerics, by: emitted) }
+            if emittedUnmapped > 0 { output.count(.unmappedCodes, by: emittedUnmapped) }
+        }
         for descriptor in header.subrecords where descriptor.type == GEDatexWire.phdbAuxType {
             // The aux subrecord starts with `u32 nibp_time` (monitors.md A.11): when the cuff measured.
             let start = GEDatexWire.headerLength + descriptor.offset
@@ -211,7 +221,7 @@ struct GEDatexPHDBDecoder: Sendable {
                 nibpRaw.append(raw)
                 nibpHeader = groupHeader
             } else {
-                output.observations.append(.numeric(reading))
+                emit(reading, into: &output)
             }
         }
         if let h = nibpHeader, nibpRaw.count == 4 {
@@ -231,11 +241,19 @@ struct GEDatexPHDBDecoder: Sendable {
                     if verdict == .alreadyOnScreen, measured == nil, r.state == .stale {
                         r.reason = (r.reason.map { $0 + "; " } ?? "") + "measured before the bridge connected; measurement time not sent"
                     }
-                    output.observations.append(.numeric(r))
+                    emit(r, into: &output)
                 }
                 output.count("nibp.results")
             }
         }
+    }
+
+    /// Appends a reading and counts it (here: counting afterwards would copy every observation).
+    @inline(__always)
+    private mutating func emit(_ reading: NumericReading, into output: inout DriverOutput) {
+        emitted += 1
+        if !reading.descriptor.isMapped { emittedUnmapped += 1 }
+        output.observations.append(.numeric(reading))
     }
 
     /// An NIBP field's descriptor made episodic, with the cuff mode and cuff the label names; kept
