@@ -183,12 +183,30 @@ extension JSONObjectWriter {
         fragment(d.identityJSON)
         decimal(#""value":"#, r.value)
         fragment(d.unitJSON)
-        string(#""state":"#, r.state.rawValue)
+        stateField(r.state)
         if let v = r.reason { string(#""reason":"#, v) }
         if !d.labelsJSON.isEmpty { fragment(d.labelsJSON) }
         deviceTime(#""deviceTime":"#, r.deviceTime)
         time(#""hostTime":"#, r.hostTime)
         if let v = r.ageNanoseconds { integer(#""ageNs":"#, v) }
+    }
+
+    /// `"state":"…"` as literal bytes (one of a few names; escaping them is wasted work).
+    @inline(__always)
+    private mutating func stateField(_ state: MeasurementState) {
+        key(#""state":"#)
+        switch state {
+        case .valid: out.append(#""valid""#)
+        case .absent: out.append(#""absent""#)
+        case .invalid: out.append(#""invalid""#)
+        case .calibrating: out.append(#""calibrating""#)
+        case .stale: out.append(#""stale""#)
+        case .underRange: out.append(#""under-range""#)
+        case .overRange: out.append(#""over-range""#)
+        case .questionable: out.append(#""questionable""#)
+        case .demo: out.append(#""demo""#)
+        case .test: out.append(#""test""#)
+        }
     }
 
     /// Appends pre-encoded fields that start with their comma (dropped for an object's first field).

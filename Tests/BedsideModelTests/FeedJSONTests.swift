@@ -163,6 +163,47 @@ enum SampleRecords {
         #expect(parsed == SampleRecords.dev.instant)
     }
 
+    /// Every state and kind is written with its documented name (they are written from literals,
+    /// not from the enums' raw values), whichever writer is used.
+    @Test(arguments: MeasurementState.allCases)
+    func stateAndKindNamesMatchTheModel(state: MeasurementState) throws {
+        let encoder = FeedLineEncoder()
+        for var record in SampleRecords.all {
+            if case .numeric(var r) = record.observation {
+                r.state = state
+                record.observation = .numeric(r)
+            }
+            var bytes: [UInt8] = []
+            encoder.append(record, to: &bytes)
+            for line in [writer.line(for: record), String(decoding: bytes, as: UTF8.self)] {
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                #expect(object["kind"] as? String == record.observation.kind)
+                if case .numeric = record.observation { #expect(object["state"] as? String == state.rawValue) }
+            }
+        }
+    }
+
+    /// A reading whose descriptor field is changed after it was made writes the new value (the
+    /// descriptor's pre-encoded fields follow the change) and leaves other readings that shared
+    /// the old descriptor as they were.
+    @Test func changingADescriptorFieldChangesOnlyThatReading() throws {
+        guard case .numeric(let original) = SampleRecords.all[0].observation else { throw CancellationError() }
+        var changed = original
+        changed.site = "left ear"
+        changed.displayLabel = "SpO2 (ear)"
+        #expect(changed.descriptor !== original.descriptor)
+        #expect(original.site == nil && changed.site == "left ear")
+        var record = SampleRecords.all[0]
+        record.observation = .numeric(changed)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(writer.line(for: record).utf8)) as? [String: Any])
+        #expect(object["site"] as? String == "left ear")
+        #expect(object["displayLabel"] as? String == "SpO2 (ear)")
+        var same = original
+        same.site = nil
+        #expect(same.descriptor === original.descriptor, "setting a field to its value keeps the shared descriptor")
+        #expect(same == original && changed != original)
+    }
+
     @Test func everyObservationKindHasASampleRecord() {
         let kinds = Set(SampleRecords.all.map(\.observation.kind))
         #expect(kinds == ["numeric", "waveform", "alarm", "pump-channel", "infusion-event", "link", "snapshot"])
