@@ -35,7 +35,7 @@ extension PollResultDecoder {
         var info = try r.sub(Int(try r.u16()))
         // The object that raised it is usually a numeric we poll: its label tells which source it is.
         let label = code & 1 == 0 && objectClass == Nomenclature.ObjectClass.numeric
-            ? objects[ObjectContext.key(context: objectContext, handle: objectHandle)]?.label ?? 0 : 0
+            ? objects.label(of: ObjectContext.key(context: objectContext, handle: objectHandle)) ?? 0 : 0
         // A standing alarm comes back unchanged in every poll: the same bytes make the same entry.
         let entry = UnsafeRawBufferPointer(rebasing: r.bytes[start..<r.offset])
         if let known = alarmEntries.entry(for: entry, category: category, label: label, demo: monitorInDemoMode) {

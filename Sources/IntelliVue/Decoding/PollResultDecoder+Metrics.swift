@@ -8,10 +8,10 @@ extension PollResultDecoder {
                                        relativeTime: UInt32, replyTime: DeviceTime?, hostTime: Timestamp,
                                        into output: inout DriverOutput) {
         let key = ObjectContext.key(context: context, handle: handle)
-        // Taken out (one lookup) to hold the only reference while editing, so the cached label is
-        // not copied; put back when done.
-        var object = objects.removeValue(forKey: key) ?? ObjectContext()
-        defer { objects[key] = object }
+        // Taken out to hold the only reference while editing, so nothing in it is copied; put
+        // back when done.
+        var (object, slot) = objects.take(key)
+        defer { objects.put(object, at: slot) }
         var numericValue: PDUReader?, numericCompound: PDUReader?
         var waveValue: PDUReader?, waveCompound: PDUReader?
         var stampAbsolute: DeviceTime?, stampRelative: UInt32?

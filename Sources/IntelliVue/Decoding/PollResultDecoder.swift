@@ -12,7 +12,7 @@ struct PollResultDecoder: Sendable {
     var waveformsEnabled: Bool
     var demographicsEnabled: Bool
     var anchor: DeviceClockAnchor?
-    var objects: [UInt32: ObjectContext] = [:]
+    var objects = ObjectTable()
     var alarms = AlarmTracker()
     var alarmEntries = AlarmEntryCache()
     /// Whether the monitor said it runs in demo mode (MDS operating mode): its alarms are flagged demo.
@@ -34,7 +34,7 @@ struct PollResultDecoder: Sendable {
     /// A new association reports the cuff measurement on screen once again (the bridge may have
     /// marked it stale while the link was down).
     mutating func forgetEpisodes() {
-        for key in objects.keys { objects[key]?.lastEpisode = nil }
+        objects.forgetEpisodes()
     }
 
     /// Device time for a RelativeTime stamp, when the clock anchor is known.
