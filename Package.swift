@@ -204,7 +204,7 @@ let package = Package(
         .testTarget(name: "BedsideMLLPTests", dependencies: ["BedsideMLLP", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"), "BedsideHL7", "BedsideStore", "BedsideModel", "BedsideTestSupport", "BedsidePlatform"]),
         .testTarget(name: "BedsideFeedServiceTests", dependencies: ["BedsideFeedService", "BedsideStore", "BedsideModel", "BedsideTestSupport", "BedsidePlatform", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "BedsideHTTPServiceTests", dependencies: [
-            "BedsideHTTPService", "BedsideFeedService", "BedsideStore", "BedsideModel", "BedsidePlatform",
+            "BedsideHTTPService", "BedsideFeedService", "BedsideStore", "BedsideModel", "BedsidePlatform", "BedsideTestSupport",
             .product(name: "WSClient", package: "swift-websocket"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Logging", package: "swift-log"),

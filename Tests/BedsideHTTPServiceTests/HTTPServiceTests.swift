@@ -7,6 +7,7 @@ import Logging
 import Prometheus
 import Testing
 import WSClient
+import BedsideTestSupport
 @testable import BedsideHTTPService
 
 func record(_ seq: UInt64, bridgeId: String, chair: String = "chair-1") -> FeedRecord {
@@ -60,7 +61,8 @@ struct WebSocketProbe {
     static let script = """
         import json, sys
         from websockets.sync.client import connect
-        with connect(sys.argv[1], max_size=1 << 20, open_timeout=60) as ws:
+        # No keep-alive pings: on a loaded machine a late pong would end the test's connection.
+        with connect(sys.argv[1], max_size=1 << 20, open_timeout=60, ping_interval=None) as ws:
             while True:
                 message = json.loads(ws.recv(timeout=120))
                 if "seq" in message:
@@ -78,9 +80,17 @@ struct WebSocketProbe {
         try process.run()
     }
 
-    func finish() throws -> (notices: [String], seqs: [UInt64]) {
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+    /// Waits for the client on a thread of its own: blocking a thread of the concurrency pool
+    /// would starve the server under test on a small machine.
+    func finish() async -> (notices: [String], seqs: [UInt64]) {
+        let (process, output) = (self.process, self.output)
+        let data: Data = await withCheckedContinuation { done in
+            Thread {
+                let data = output.fileHandleForReading.readToEndRetryingInterrupts()
+                process.waitUntilExit()
+                done.resume(returning: data)
+            }.start()
+        }
         var notices: [String] = [], seqs: [UInt64] = []
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
             if line.hasPrefix("notice ") { notices.append(String(line.dropFirst(7))) } else if let n = UInt64(line) { seqs.append(n) }
@@ -138,7 +148,7 @@ struct HTTPServiceTests {
         // stored records at once; a client that drops bytes bundled with the handshake loses them).
         let client = try WebSocketProbe(url: "ws://127.0.0.1:\(s.port)/v1/feed/ws?resume=50", untilSeq: 300)
         await writer.value
-        let (notices, got) = try client.finish()
+        let (notices, got) = await client.finish()
         #expect(notices.first == "hello", "the first message is the hello notice: \(notices)")
         #expect(got.count == 250 && got == Array(51...300), "got \(got.count): \(got.first ?? 0)…\(got.last ?? 0)")
         await s.stop()
