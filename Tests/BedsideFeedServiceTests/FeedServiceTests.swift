@@ -5,6 +5,10 @@ import Foundation
 import Testing
 @testable import BedsideFeedService
 
+/// Host times of the records these tests store: now (to the hour), since a store deletes records
+/// older than its age limit (7 days) at its next retention pass, and a slow run reaches one.
+let testEpoch = Int64(Date().timeIntervalSince1970) / 3600 * 3600
+
 func temporaryDirectory(_ tag: String) -> String {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bedside-\(tag)-\(UUID().uuidString.prefix(8))").path
     try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -16,7 +20,7 @@ func record(_ seq: UInt64, bridgeId: String, chair: String = "chair-1", metric: 
     device.assignID()
     let reading = NumericReading(metric: MetricIdentity(referenceID: metric, code: 147842, vendorCode: "toy:hr"),
                                  value: DecimalValue(mantissa: Int64(seq % 100)), unit: "/min", unitCode: 264864,
-                                 state: .valid, deviceTime: nil, hostTime: Timestamp(secondsSinceEpoch: 1_800_000_000 + Int64(seq)))
+                                 state: .valid, deviceTime: nil, hostTime: Timestamp(secondsSinceEpoch: testEpoch + Int64(seq)))
     return FeedRecord(seq: seq, bridgeId: bridgeId, device: device, observation: .numeric(reading))
 }
 

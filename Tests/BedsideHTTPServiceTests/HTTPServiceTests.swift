@@ -10,12 +10,16 @@ import WSClient
 import BedsideTestSupport
 @testable import BedsideHTTPService
 
+/// Host times of the records these tests store: now (to the hour), since a store deletes records
+/// older than its age limit (7 days) at its next retention pass, and a slow run reaches one.
+let testEpoch = Int64(Date().timeIntervalSince1970) / 3600 * 3600
+
 func record(_ seq: UInt64, bridgeId: String, chair: String = "chair-1") -> FeedRecord {
     var device = DeviceIdentity(driver: "toy", vendor: "Toy", port: "/dev/ttyS0", location: chair)
     device.assignID()
     let reading = NumericReading(metric: MetricIdentity(referenceID: "MDC_ECG_HEART_RATE", code: 147842, vendorCode: "toy:hr"),
                                  value: DecimalValue(mantissa: Int64(60 + seq % 40)), unit: "/min", unitCode: 264864,
-                                 state: .valid, deviceTime: nil, hostTime: Timestamp(secondsSinceEpoch: 1_700_000_000 + Int64(seq)))
+                                 state: .valid, deviceTime: nil, hostTime: Timestamp(secondsSinceEpoch: testEpoch + Int64(seq)))
     return FeedRecord(seq: seq, bridgeId: bridgeId, device: device, observation: .numeric(reading))
 }
 
@@ -143,9 +147,7 @@ struct HTTPServiceTests {
                 try? await Task.sleep(for: .milliseconds(10))
             }
         }
-        // Python's `websockets` as the client: an independent implementation, and one that keeps
-        // frames the server sends in the same segment as its 101 response (a resume sends its
-        // stored records at once; a client that drops bytes bundled with the handshake loses them).
+        // Python's `websockets` as the client: an implementation that is not ours.
         let client = try WebSocketProbe(url: "ws://127.0.0.1:\(s.port)/v1/feed/ws?resume=50", untilSeq: 300)
         await writer.value
         let (notices, got) = await client.finish()

@@ -8,6 +8,10 @@ import GRDB
 import Testing
 @testable import BedsideMLLP
 
+/// Host times of the records these tests store: now (to the hour), since a store deletes records
+/// older than its age limit (7 days) at its next retention pass, and a slow run reaches one.
+let testEpoch = Int64(Date().timeIntervalSince1970) / 3600 * 3600
+
 func temporaryDirectory(_ tag: String) -> String {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bedside-\(tag)-\(UUID().uuidString)").path
     try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -20,7 +24,7 @@ func vitals(_ range: ClosedRange<UInt64>, bridgeId: String) -> [FeedRecord] {
     range.map { seq in
         let device = DeviceIdentity(id: seq % 2 == 0 ? "02005EFFFE0000A1" : "02005EFFFE0000A2", driver: "toy", vendor: "Toy",
                                     location: seq % 2 == 0 ? "chair-1" : "chair-2")
-        let t = Timestamp(secondsSinceEpoch: 1_800_000_000 + Int64(seq))
+        let t = Timestamp(secondsSinceEpoch: testEpoch + Int64(seq))
         if seq % 10 == 5 || seq % 10 == 6 {
             let alarm = AlarmEvent(alarmId: "hr-\(seq / 10)", phase: seq % 10 == 5 ? .start : .end, category: .physiological,
                                    priority: .high, text: "HR high",
@@ -208,13 +212,13 @@ struct HL7OutboxBoundsTests {
         var config = HL7ReceiverConfiguration(name: "nobody", host: "127.0.0.1", port: 9)
         config.maxUndeliveredObservationAgeSeconds = 3600
         _ = try HL7Delivery(configuration: config, store: store, logger: Logger(label: "test"))
-        store.append(vitals(1...10, bridgeId: store.bridgeId))  // host times 1_800_000_001…010
+        store.append(vitals(1...10, bridgeId: store.bridgeId))  // host times testEpoch + 1…10
         await store.flush()
         #expect(try outbox(store, "hl7:nobody").count == 10)
         // Two hours later: the old PCD-01s go, the old alert phases (seq 5, 6) stay.
         var later = vitals(11...11, bridgeId: store.bridgeId)
         if case .numeric(var r) = later[0].observation {
-            r.hostTime = Timestamp(secondsSinceEpoch: 1_800_007_200)
+            r.hostTime = Timestamp(secondsSinceEpoch: testEpoch + 7200)
             r.deviceTime = .utc(r.hostTime)
             later[0].observation = .numeric(r)
         }
