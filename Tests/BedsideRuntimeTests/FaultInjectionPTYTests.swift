@@ -110,7 +110,11 @@ struct FaultInjectionPTYTests {
             bus.finish()
             try await feed.until("the end of the feed") { _ in false }
 
-            #expect(feed.links[.disconnected, default: 0] == cycles, "\(feed.links)")
+            // One `disconnected` per unplug; more only when a monitor ended its association on its
+            // own (the simulators run 600× fast, so a stalled machine ages a monitor's association
+            // timer quickly), which the driver reports and recovers from within the session.
+            #expect(feed.links[.disconnected, default: 0] >= cycles, "\(feed.links)")
+            #expect(feed.links[.disconnected, default: 0] - feed.protocolDisconnects == cycles, "\(feed.links)")
             // Each unplug closes the port once; the final stop closes the last session.
             #expect(feed.links[.closed, default: 0] == cycles + feed.links[.stopped, default: 0], "\(feed.links)")
             #expect(feed.links[.opened, default: 0] >= cycles, "\(feed.links)")
@@ -276,7 +280,11 @@ struct FeedWatcher {
     private(set) var seqGaps = 0
     private(set) var unplugsWithStaleMarks = 0
     private(set) var freshWhileUnplugged: [FeedRecord] = []
+    /// `disconnected` events of the protocol, not the port: the session recovered (`connected`
+    /// followed) or another `disconnected` came before the port closed.
+    private(set) var protocolDisconnects = 0
     private var unplugged = false
+    private var pendingDisconnect = false
     private var staleSinceUnplug = false
     /// The last numeric record was a stale mark: a device that only talks (an oximeter) can be
     /// marked silent, and its values stale, before the unplug itself is read; nothing is then left
@@ -308,18 +316,30 @@ struct FeedWatcher {
             links[kind, default: 0] += 1
             switch kind {
             case .disconnected:
+                // A second one before the port closes: the first was the protocol's.
+                if pendingDisconnect { protocolDisconnects += 1 }
                 unplugged = true
+                pendingDisconnect = true
                 staleSinceUnplug = false
+            case .connected:
+                // The link came back within the session (a re-association): that disconnect was
+                // the protocol's, not an unplug, and values from here on are fresh again.
+                if pendingDisconnect { protocolDisconnects += 1 }
+                pendingDisconnect = false
+                unplugged = false
             case .closed:
                 if unplugged, staleSinceUnplug || staleAfterLastFresh { unplugsWithStaleMarks += 1 }
+                pendingDisconnect = false
             case .opened:
                 unplugged = false
             default: break
             }
         }
         if case .numeric(let n) = r.observation {
+            // Any re-statement (stale, absent, or demo data re-stated with the link's reason) tells
+            // the consumer the value is no longer current.
             if r.isFresh { staleAfterLastFresh = false }
-            else if n.ageNanoseconds != nil, n.state == .stale { staleAfterLastFresh = true }
+            else if n.ageNanoseconds != nil { staleAfterLastFresh = true }
         }
         if unplugged, case .numeric(let n) = r.observation {
             if n.ageNanoseconds != nil, n.state == .stale || n.reason?.contains("link") == true { staleSinceUnplug = true }
