@@ -57,6 +57,17 @@ func outbox(_ store: RecordStore, _ sink: String) throws -> [String] {
     try store.read { db in try String.fetchAll(db, sql: "SELECT control_id FROM hl7_outbox WHERE sink = ? ORDER BY id", arguments: [sink]) }
 }
 
+/// Waits (up to 60 s) until `sink`'s outbox is empty. The receiver logs a message as it sends its
+/// ACK; the sender deletes the message once that ACK is in, so a test that stops the sender the
+/// moment the receiver has everything can catch the last deletion in flight.
+func waitUntilDrained(_ store: RecordStore, _ sink: String) async throws {
+    var waited = 0
+    while try !outbox(store, sink).isEmpty, waited < 600 {
+        try await Task.sleep(for: .milliseconds(100))
+        waited += 1
+    }
+}
+
 @Suite("HL7 delivery over MLLP", .serialized)
 struct MLLPDeliveryTests {
     init() throws {
@@ -74,6 +85,7 @@ struct MLLPDeliveryTests {
         store.append(vitals(1...40, bridgeId: store.bridgeId))
         await store.flush()
         let got = await receiver.wait(seconds: 180) { $0.count >= 40 }
+        try await waitUntilDrained(store, "hl7:test")
         delivery.sender.stop()
         await task.value
         #expect(got.count == 40)
@@ -128,6 +140,7 @@ struct MLLPDeliveryTests {
         let receiver = try MLLPTestReceiver(port: port, logPath: dir + "/received.jsonl")
         defer { receiver.stop() }
         let got = await receiver.wait(seconds: 50) { $0.count >= waiting.count }
+        try await waitUntilDrained(store, "hl7:test")
         delivery.sender.stop()
         await task.value
         #expect(got.map(\.controlId) == waiting, "every waiting message once, in outbox order")

@@ -42,9 +42,17 @@ struct HL7KillTests {
         #expect(created >= 8, "the demo runs should have produced messages")
         let ids = (1...max(created, 1)).map { "BB" + String(repeating: "0", count: 12 - String($0).count) + String($0) }
         let got = await receiver.wait(seconds: 180) { r in Set(r.map(\.controlId)).isSuperset(of: ids) }
+        // The receiver logs a message as it sends the ACK; the sender deletes it from the outbox
+        // once that ACK is in. Wait for the outbox to drain (a loaded machine takes a while).
+        func outboxCount() throws -> Int { try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM hl7_outbox") } ?? -1 }
+        var waited = 0
+        while try outboxCount() != 0, waited < 600 {
+            try await Task.sleep(for: .milliseconds(100))
+            waited += 1
+        }
         delivery.sender.stop()
         await task.value
-        #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM hl7_outbox") } == 0)
+        #expect(try outboxCount() == 0)
         await store.close()
 
         var firstSeen: [String: String] = [:]
