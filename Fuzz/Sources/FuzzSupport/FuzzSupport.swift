@@ -62,12 +62,14 @@ public enum Fuzz {
         }
     }
 
-    /// The registry's supervised driver (ledger included), listening only.
-    public static func makeDriver(named name: String) -> any DeviceDriver {
+    /// The registry's supervised driver (ledger included), listening only, with driver `options`
+    /// (a protocol variant such as Nonin's data format).
+    public static func makeDriver(named name: String, options: [String: String] = [:]) -> any DeviceDriver {
         do {
-            return try DriverCatalog.registry.makeDriver(named: name, configuration: DriverConfiguration(transmitEnabled: false))
+            return try DriverCatalog.registry.makeDriver(
+                named: name, configuration: DriverConfiguration(transmitEnabled: false, options: options))
         } catch {
-            violation("registry refused '\(name)': \(error)")
+            violation("registry refused '\(name)' with \(options): \(error)")
         }
     }
 
@@ -75,8 +77,9 @@ public enum Fuzz {
     /// the driver's deadline has come, then a final tick a minute later (stale marks) and `stop`.
     /// With `split`, each piece is delivered in two receive calls at the same time, cut at a point
     /// derived from the piece's bytes: any correct driver produces the same run either way.
-    public static func drive(_ name: String, _ input: UnsafeRawBufferPointer, split: Bool) -> Run {
-        var driver = makeDriver(named: name)
+    public static func drive(_ name: String, options: [String: String] = [:], _ input: UnsafeRawBufferPointer,
+                             split: Bool) -> Run {
+        var driver = makeDriver(named: name, options: options)
         var run = Run()
         var out = DriverOutput()
         var now = t0
@@ -130,11 +133,11 @@ public enum Fuzz {
     /// Runs `input` whole-piece and split, checks both runs are equal and within device ranges.
     /// Returns the unsplit run for target-specific checks.
     @discardableResult
-    public static func checkDriver(_ name: String, _ input: UnsafeRawBufferPointer) -> Run {
-        let whole = drive(name, input, split: false)
-        let split = drive(name, input, split: true)
+    public static func checkDriver(_ name: String, options: [String: String] = [:], _ input: UnsafeRawBufferPointer) -> Run {
+        let whole = drive(name, options: options, input, split: false)
+        let split = drive(name, options: options, input, split: true)
         if whole != split {
-            violation("\(name): output depends on how the bytes are chunked\n\(firstDifference(whole, split))")
+            violation("\(name)\(options.isEmpty ? "" : " \(options)"): output depends on how the bytes are chunked\n\(firstDifference(whole, split))")
         }
         checkRanges(whole, driver: name)
         return whole
