@@ -7,11 +7,6 @@ struct ObjectTable: Sendable {
     private var slots: [UInt32: Int] = [:]
     private var contexts: [ObjectContext] = []
 
-    /// The context of `key`, if the object was seen.
-    subscript(key: UInt32) -> ObjectContext? {
-        slots[key].map { contexts[$0] }
-    }
-
     /// The label of `key`'s object, without copying its context.
     func label(of key: UInt32) -> UInt32? {
         slots[key].map { contexts[$0].label }
