@@ -20,6 +20,23 @@ public struct MetricMappingTable: Sendable {
         public let containment: Containment
         public let displayLabel: String?
         public let range: DeviceRanges.Range?
+        /// The row's reading descriptor, made once at load: every reading of the row shares it
+        /// (and its pre-encoded feed fields) instead of building its own.
+        public let descriptor: NumericDescriptor
+
+        init(key: String, metric: MetricIdentity, unit: String?, unitCode: UInt32?, instance: UInt16,
+             containment: Containment, displayLabel: String?, range: DeviceRanges.Range?) {
+            self.key = key
+            self.metric = metric
+            self.unit = unit
+            self.unitCode = unitCode
+            self.instance = instance
+            self.containment = containment
+            self.displayLabel = displayLabel
+            self.range = range
+            descriptor = NumericDescriptor(metric: metric, instance: instance, containment: containment, unit: unit,
+                                           unitCode: unitCode, displayLabel: displayLabel)
+        }
     }
 
     /// Why a table cannot be used; a build-time bug caught by the driver's table test.
@@ -98,9 +115,8 @@ public struct MetricMappingTable: Sendable {
     /// A reading of row `key`'s metric with its table facts filled in.
     public func reading(_ mapping: Mapping, value: DecimalValue?, state: MeasurementState, reason: String? = nil,
                         deviceTime: DeviceTime?, hostTime: Timestamp) -> NumericReading {
-        NumericReading(metric: mapping.metric, instance: mapping.instance, containment: mapping.containment,
-                       value: value, unit: mapping.unit, unitCode: mapping.unitCode, state: state, reason: reason,
-                       displayLabel: mapping.displayLabel, deviceTime: deviceTime, hostTime: hostTime)
+        NumericReading(descriptor: mapping.descriptor, value: value, state: state, reason: reason,
+                       deviceTime: deviceTime, hostTime: hostTime)
     }
 }
 

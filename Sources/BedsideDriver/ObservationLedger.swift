@@ -67,6 +67,10 @@ public struct ObservationLedger: Sendable {
     /// The entry expected next: a device reports its values in the same order every time, so the
     /// entry after the last one updated is checked before any index.
     private var nextHint = 0
+    /// The entry last updated by a descriptor, by a hash of its address (a few places in a small
+    /// table; a collision only costs the index lookup): the values a driver skips in one message
+    /// (absent groups) move the order further than the hint looks.
+    private var recentByDescriptor = RecentEntryTable()
     private var alarms: [String: AlarmEvent] = [:]
     private var alarmOrder: [String] = []
     /// Alarms the ledger ended itself on link loss: a later `end` of one from the driver (which
@@ -112,16 +116,46 @@ public struct ObservationLedger: Sendable {
         // the scan copies every observation.
         var endedByDriver: Set<String>?
         while i < observations.count {
-            switch observations[i] {
+            // Up to the next link event in one pass over the storage (a link event may insert marks).
+            i = observations.withUnsafeMutableBufferPointer { absorbRun($0, from: i, duplicates: &duplicates) }
+            guard i < observations.count, case .link(var l) = observations[i] else { continue }
+            if l.clockSkewNanoseconds == nil, let skew {
+                l.clockSkewNanoseconds = skew
+                observations[i] = .link(l)
+            }
+            link = l.kind
+            if l.losesSight {
+                // Right after the event, not at the end of the batch: values the same call
+                // delivers after the link came back must not be followed by stale marks.
+                // (Duplicate ends recorded so far lie before this point, so their indices hold.)
+                var marks: [Observation] = []
+                let spared = endedByDriver ?? Set(observations.lazy.compactMap { o -> String? in
+                    if case .alarm(let a) = o, a.phase == .end { return a.alarmId }
+                    return nil
+                })
+                endedByDriver = spared
+                loseSight(l, now: now, sparing: spared, into: &marks)
+                observations.insert(contentsOf: marks, at: i + 1)
+                i += marks.count  // restatements of values already recorded
+            }
+            i += 1
+        }
+        for index in duplicates.reversed() { observations.remove(at: index) }
+    }
+
+    /// Records the observations from `start` up to the next link event (returned; the end when none).
+    private mutating func absorbRun(_ buffer: UnsafeMutableBufferPointer<Observation>, from start: Int,
+                                    duplicates: inout [Int]) -> Int {
+        guard let base = buffer.baseAddress else { return start }
+        var i = start
+        while i < buffer.count {
+            switch base[i] {
             case .numeric:
                 // Moved out and back in place: a copy would retain (and later release) every
                 // string of the reading. Nothing between the move and the re-initialisation traps.
-                observations.withUnsafeMutableBufferPointer { buffer in
-                    let slot = buffer.baseAddress! + i
-                    guard case .numeric(var r) = slot.move() else { preconditionFailure("checked above") }
-                    _ = record(&r)
-                    slot.initialize(to: .numeric(r))
-                }
+                guard case .numeric(var r) = (base + i).move() else { preconditionFailure("checked above") }
+                _ = record(&r)
+                (base + i).initialize(to: .numeric(consume r))
             case .alarm(let a):
                 switch a.phase {
                 case .start, .update:
@@ -133,32 +167,14 @@ public struct ObservationLedger: Sendable {
             case .pumpChannel(let p):
                 let key = "\(p.subdevice ?? "")/\(p.channelIndex)"
                 if pumps.updateValue(p, forKey: key) == nil { pumpOrder.append(key) }
-            case .link(var l):
-                if l.clockSkewNanoseconds == nil, let skew {
-                    l.clockSkewNanoseconds = skew
-                    observations[i] = .link(l)
-                }
-                link = l.kind
-                if l.losesSight {
-                    // Right after the event, not at the end of the batch: values the same call
-                    // delivers after the link came back must not be followed by stale marks.
-                    // (Duplicate ends recorded so far lie before this point, so their indices hold.)
-                    var marks: [Observation] = []
-                    let spared = endedByDriver ?? Set(observations.lazy.compactMap { o -> String? in
-                        if case .alarm(let a) = o, a.phase == .end { return a.alarmId }
-                        return nil
-                    })
-                    endedByDriver = spared
-                    loseSight(l, now: now, sparing: spared, into: &marks)
-                    observations.insert(contentsOf: marks, at: i + 1)
-                    i += marks.count  // restatements of values already recorded
-                }
+            case .link:
+                return i
             case .waveform, .infusionEvent, .snapshot:
                 break
             }
             i += 1
         }
-        for index in duplicates.reversed() { observations.remove(at: index) }
+        return i
     }
 
     /// Emits the marks and snapshot due at `now`.
@@ -188,8 +204,15 @@ public struct ObservationLedger: Sendable {
         // Most often the very descriptor the driver used last time: one pointer comparison.
         while candidate < scanEnd, entries[candidate].reading.descriptor !== r.descriptor,
               !entries[candidate].key.matches(r) { candidate += 1 }
+        let recentSlot = Self.recentSlot(r.descriptor)
         if candidate < scanEnd {
             found = candidate
+            mappedKey = nil
+        } else if let recent = recentByDescriptor[recentSlot], recent < entries.count,
+                  entries[recent].reading.descriptor === r.descriptor {
+            // An entry holding this very descriptor is its value's entry (the key is the
+            // descriptor's), and holding it keeps the address from being reused.
+            found = recent
             mappedKey = nil
         } else {
             mappedKey = EntryIndexTable.key(r)
@@ -199,11 +222,13 @@ public struct ObservationLedger: Sendable {
             // In place (`Array`'s `_modify`): a copy of the entry would copy the whole reading.
             changed = Self.update(&entries[index], with: &r)
             nextHint = index + 1
+            recentByDescriptor[recentSlot] = index
         } else {
             let range = ranges.isEmpty ? nil : ranges.range(for: r.metric)
             if let range { changed = !DeviceRanges.check(&r, against: range) }
             let key = Key(r)
             if let mappedKey { mappedIndex.insert(mappedKey, at: entries.count) } else { otherIndex[key] = entries.count }
+            recentByDescriptor[recentSlot] = entries.count
             entries.append(Entry(key: key, reading: r, lastUpdate: r.hostTime, period: nominalPeriod, mark: nil, range: range))
             nextHint = entries.count
         }
@@ -320,6 +345,11 @@ public struct ObservationLedger: Sendable {
         }
     }
 
+    private static func recentSlot(_ d: NumericDescriptor) -> Int {
+        let bits = UInt64(UInt(bitPattern: ObjectIdentifier(d)))
+        return Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> 56)
+    }
+
     static func seconds(_ ns: Int64) -> String {
         let tenths = (ns + 50_000_000) / 100_000_000
         return tenths % 10 == 0 ? "\(tenths / 10) s" : "\(tenths / 10).\(tenths % 10) s"
@@ -375,5 +405,16 @@ struct EntryIndexTable: Sendable {
 
     private static func slot(_ key: UInt64, mask: Int) -> Int {
         Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+    }
+}
+
+/// 256 entry positions by descriptor hash (``ObservationLedger`` checks the entry still holds the
+/// descriptor before using one).
+struct RecentEntryTable: Sendable {
+    private var positions = [Int32](repeating: -1, count: 256)
+
+    subscript(slot: Int) -> Int? {
+        get { positions[slot] < 0 ? nil : Int(positions[slot]) }
+        set { positions[slot] = newValue.map { Int32(truncatingIfNeeded: $0) } ?? -1 }
     }
 }

@@ -221,7 +221,7 @@ struct GEDatexPHDBDecoder: Sendable {
                 nibpRaw.append(raw)
                 nibpHeader = groupHeader
             } else {
-                emit(reading, into: &output)
+                emit(consume reading, into: &output)
             }
         }
         if let h = nibpHeader, nibpRaw.count == 4 {
@@ -250,10 +250,10 @@ struct GEDatexPHDBDecoder: Sendable {
 
     /// Appends a reading and counts it (here: counting afterwards would copy every observation).
     @inline(__always)
-    private mutating func emit(_ reading: NumericReading, into output: inout DriverOutput) {
+    private mutating func emit(_ reading: consuming NumericReading, into output: inout DriverOutput) {
         emitted += 1
         if !reading.descriptor.isMapped { emittedUnmapped += 1 }
-        output.observations.append(.numeric(reading))
+        output.observations.append(.numeric(consume reading))
     }
 
     /// An NIBP field's descriptor made episodic, with the cuff mode and cuff the label names; kept

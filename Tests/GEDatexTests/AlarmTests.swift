@@ -23,7 +23,7 @@ struct AlarmTests {
         var driver = GEDatexDriver(configuration: DriverConfiguration(transmitEnabled: false))
         var out = DriverOutput()
         driver.receive(Self.alarmFrame(["SpO2 LOW", "HR HIGH"], time: 1000), now: seconds(1), into: &out)
-        var alarms = out.observations.compactMap { if case .alarm(let a) = $0 { a } else { nil } }
+        let alarms = out.observations.compactMap { if case .alarm(let a) = $0 { a } else { nil } }
         #expect(alarms.map(\.text) == ["SpO2 LOW", "HR HIGH"])
         #expect(alarms.allSatisfy { $0.phase == .start && $0.priority == .unknown && $0.vendorCode == "ge:alarm.colour=3" })
         #expect(alarms.first?.deviceTime?.instant == Timestamp(secondsSinceEpoch: 1000))

@@ -2,7 +2,7 @@ import BedsideDriver
 import BedsideModel
 @testable import IntelliVue
 
-/// Driver and simulator wired together in memory on a virtual clock. Bytes take 1 ms to cross;
+/// Driver and simulator wired together in memory on a virtual clock. Bytes take 1 ms to cross (unless set);
 /// each side is ticked at the deadline it asked for. Everything that crosses is logged.
 struct SessionBench {
     enum Side { case host, monitor }
@@ -18,6 +18,8 @@ struct SessionBench {
     var wire: [(time: Timestamp, from: Side, bytes: [UInt8])] = []
     /// When true, bytes in both directions are lost (cable pulled).
     var cablePulled = false
+    /// How long bytes take to cross, each way (a loaded host or a slow adapter: longer).
+    var transitNanoseconds: Int64 = 1_000_000
     /// Applied to every host → monitor chunk before sending (for corruption tests).
     var hostToMonitorFilter: (([UInt8]) -> [UInt8])?
 
@@ -48,7 +50,7 @@ struct SessionBench {
             var bytes = o.transmit
             if let f = hostToMonitorFilter { bytes = f(bytes) }
             wire.append((now, .host, bytes))
-            if !cablePulled { inFlight.append((now.adding(nanoseconds: 1_000_000), .monitor, bytes)) }
+            if !cablePulled { inFlight.append((now.adding(nanoseconds: transitNanoseconds), .monitor, bytes)) }
         }
         driverDeadline = o.nextDeadline
         run.absorb(&o)
@@ -57,7 +59,7 @@ struct SessionBench {
     private mutating func absorb(_ o: inout SimulatorOutput) {
         if !o.transmit.isEmpty {
             wire.append((now, .monitor, o.transmit))
-            if !cablePulled { inFlight.append((now.adding(nanoseconds: 1_000_000), .host, o.transmit)) }
+            if !cablePulled { inFlight.append((now.adding(nanoseconds: transitNanoseconds), .host, o.transmit)) }
         }
         simulatorDeadline = o.nextDeadline
         o.reset()

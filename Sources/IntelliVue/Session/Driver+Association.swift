@@ -155,6 +155,10 @@ extension IntelliVueDriver {
                 link(.disconnected, "monitor refused an association (listen-only)", now: now, into: &output)
             case .releasing, .stopped, .idle:
                 break
+            case .associated, .awaitingMDSCreate:
+                // A resent request (its answer was late) refused because the association it asked
+                // for exists: it is this one, and the monitor goes on with it.
+                output.count("association.duplicate-refused")
             default:
                 link(.disconnected, "monitor refused the association: another client (or a stale association of an earlier run) holds it; releasing and retrying", now: now, into: &output)
                 beginAssociation(now: now, releaseFirst: true, into: &output)

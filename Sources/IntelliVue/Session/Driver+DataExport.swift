@@ -93,6 +93,13 @@ extension IntelliVueDriver {
         if !isLinked { outstanding[header.invokeID] = nil }
         switch header.commandType {
         case Nomenclature.Command.confirmedAction:
+            if session.isBetweenAssociations {
+                // An answer to a poll of an association the driver has ended or reported `disconnected`:
+                // forwarding it would put values between that and the next `connected`. Counted;
+                // the next association polls them again.
+                output.count("polls.results-after-disconnect")
+                return
+            }
             let poll = try PollReplyHeader(parsing: header.body(message))
             try PollResultDecoder.validate(poll)
             output.count("polls.results")

@@ -51,6 +51,15 @@ enum SessionState: Sendable {
         var nextResend: Timestamp
     }
 
+    /// Asking for a new association (after a loss, or releasing a stale one first): no poll of
+    /// this session is outstanding, so results that still arrive answer an association that ended.
+    var isBetweenAssociations: Bool {
+        switch self {
+        case .associating, .releasingStale: true
+        default: false
+        }
+    }
+
     var name: String {
         switch self {
         case .idle: "idle"
