@@ -103,6 +103,19 @@ public struct AlarmLifecycle: Sendable {
         order.removeAll()
     }
 
+    /// Ends every active alarm just before the first link event from `index` on that loses sight of
+    /// the device (a `silent`, a `closed` …), when there is one: `what` names what can no longer be
+    /// seen ("the oximeter's alarms"). For drivers whose link watch reports the loss itself.
+    public mutating func endAllBeforeSightLoss(in observations: inout [Observation], from index: Int, what: String,
+                                               now: Timestamp) {
+        guard activeCount > 0, index < observations.count,
+              let at = observations[index...].firstIndex(where: { if case .link(let l) = $0 { l.losesSight } else { false } }),
+              case .link(let l) = observations[at] else { return }
+        var ends: [Observation] = []
+        endAll(reason: "link \(l.kind.rawValue): \(what) can no longer be seen", hostTime: now, into: &ends)
+        observations.insert(contentsOf: ends, at: at)
+    }
+
     private func event(_ p: Present, id: String, phase: AlarmEvent.Phase, deviceTime: DeviceTime?,
                        hostTime: Timestamp) -> AlarmEvent {
         AlarmEvent(alarmId: id, phase: phase, category: p.category, priority: p.priority, text: p.text,

@@ -49,7 +49,7 @@ public struct GEDinamapDriver: DeviceDriver {
     private var framer = DinamapLineFramer()
     private var poller: DinamapPoller
     private var decoder = DinamapReplyDecoder(tables: .shared)
-    private var discardedSoFar = 0
+    private var discarded = DiscardedBytesMeter()
 
     public init(configuration: DriverConfiguration) {
         self.configuration = configuration
@@ -76,10 +76,7 @@ public struct GEDinamapDriver: DeviceDriver {
                 poller.damaged(now: now, into: &output)
             }
         }
-        if framer.bytesDiscarded > discardedSoFar {
-            output.count(.bytesDiscarded, by: framer.bytesDiscarded - discardedSoFar)
-            discardedSoFar = framer.bytesDiscarded
-        }
+        discarded.report(total: framer.bytesDiscarded, into: &output)
         stateDeadline(&output)
     }
 

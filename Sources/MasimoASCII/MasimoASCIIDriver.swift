@@ -40,7 +40,7 @@ public struct MasimoASCIIDriver: DeviceDriver {
     private var link = StreamLinkWatch(
         what: "ASCII 1 lines", silenceTimeoutNanoseconds: silenceTimeoutNanoseconds,
         advice: "check 9600 8N1 and that the oximeter's serial output is set to ASCII 1 (Rad-8 ships in ASCII 2)")
-    private var discardedSoFar = 0
+    private var discarded = DiscardedBytesMeter()
 
     public init(configuration: DriverConfiguration) {
         self.configuration = configuration
@@ -63,38 +63,25 @@ public struct MasimoASCIIDriver: DeviceDriver {
                 link.badFrame(now: now, into: &output)
             }
         }
-        if framer.bytesDiscarded > discardedSoFar {
-            output.count(.bytesDiscarded, by: framer.bytesDiscarded - discardedSoFar)
-            discardedSoFar = framer.bytesDiscarded
-        }
+        discarded.report(total: framer.bytesDiscarded, into: &output)
         stateDeadline(&output)
     }
 
     public mutating func tick(now: Timestamp, into output: inout DriverOutput) {
         let before = output.observations.count
         link.tick(now: now, into: &output)
-        endAlarmsIfSightLost(from: before, now: now, into: &output)
+        decoder.alarms.endAllBeforeSightLoss(in: &output.observations, from: before, what: "the oximeter's alarms", now: now)
         stateDeadline(&output)
     }
 
     public mutating func stop(now: Timestamp, into output: inout DriverOutput) {
         let before = output.observations.count
         link.stop(now: now, into: &output)
-        endAlarmsIfSightLost(from: before, now: now, into: &output)
+        decoder.alarms.endAllBeforeSightLoss(in: &output.observations, from: before, what: "the oximeter's alarms", now: now)
     }
 
     private func stateDeadline(_ output: inout DriverOutput) {
         if let d = link.nextDeadline { output.wake(at: d) }
-    }
-
-    /// The oximeter's alarms can no longer be seen: they end before the link event that says so.
-    private mutating func endAlarmsIfSightLost(from index: Int, now: Timestamp, into output: inout DriverOutput) {
-        guard decoder.alarms.activeCount > 0, index < output.observations.count,
-              let at = output.observations[index...].firstIndex(where: { if case .link(let l) = $0 { l.losesSight } else { false } }),
-              case .link(let l) = output.observations[at] else { return }
-        var ends: [Observation] = []
-        decoder.alarms.endAll(reason: "link \(l.kind.rawValue): the oximeter's alarms can no longer be seen", hostTime: now, into: &ends)
-        output.observations.insert(contentsOf: ends, at: at)
     }
 
     private mutating func handle(_ bytes: [UInt8], now: Timestamp, into output: inout DriverOutput) {

@@ -51,7 +51,7 @@ public struct NoninDriver: DeviceDriver {
     private var framer: NoninFramer
     private var decoder: NoninPacketDecoder
     private var link: StreamLinkWatch
-    private var discardedSoFar = 0
+    private var discarded = DiscardedBytesMeter()
     private var selectsSent = 0
     private var awaitingAnswer = false
     private var events: [NoninFramer.Event] = []
@@ -116,10 +116,7 @@ public struct NoninDriver: DeviceDriver {
                 link.badFrame(now: now, into: &output)
             }
         }
-        if framer.bytesDiscarded > discardedSoFar {
-            output.count(.bytesDiscarded, by: framer.bytesDiscarded - discardedSoFar)
-            discardedSoFar = framer.bytesDiscarded
-        }
+        discarded.report(total: framer.bytesDiscarded, into: &output)
         stateDeadline(&output)
     }
 
@@ -138,26 +135,17 @@ public struct NoninDriver: DeviceDriver {
             sendSelect(now: now, into: &output)
             link.restartWaiting(now: now)
         }
-        endAlertsIfSightLost(from: before, now: now, into: &output)
+        decoder.alerts.endAllBeforeSightLoss(in: &output.observations, from: before, what: "the oximeter's status", now: now)
         stateDeadline(&output)
     }
 
     public mutating func stop(now: Timestamp, into output: inout DriverOutput) {
         let before = output.observations.count
         link.stop(now: now, into: &output)
-        endAlertsIfSightLost(from: before, now: now, into: &output)
+        decoder.alerts.endAllBeforeSightLoss(in: &output.observations, from: before, what: "the oximeter's status", now: now)
     }
 
     private func stateDeadline(_ output: inout DriverOutput) {
         if let d = link.nextDeadline { output.wake(at: d) }
-    }
-
-    private mutating func endAlertsIfSightLost(from index: Int, now: Timestamp, into output: inout DriverOutput) {
-        guard decoder.alerts.activeCount > 0, index < output.observations.count,
-              let at = output.observations[index...].firstIndex(where: { if case .link(let l) = $0 { l.losesSight } else { false } }),
-              case .link(let l) = output.observations[at] else { return }
-        var ends: [Observation] = []
-        decoder.alerts.endAll(reason: "link \(l.kind.rawValue): the oximeter's status can no longer be seen", hostTime: now, into: &ends)
-        output.observations.insert(contentsOf: ends, at: at)
     }
 }
