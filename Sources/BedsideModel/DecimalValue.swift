@@ -86,14 +86,11 @@ extension DecimalValue {
         // Sign, 19 digits, and at most 128 zeros plus "0." from the exponent.
         out.write(upTo: 160) { text in
             var m = mantissa.magnitude
-            var count = 0
-            var probe = m
-            repeat { count += 1; probe /= 10 } while probe > 0
+            let count = DecimalDigits.count(m)
             var i = 0
             if mantissa < 0 { text[0] = UInt8(ascii: "-"); i = 1 }
             if exponent >= 0 {
-                var k = i + count
-                repeat { k -= 1; text[k] = UInt8(48 + m % 10); m /= 10 } while m > 0
+                DecimalDigits.write(m, endingAt: text + i + count)
                 i += count
                 if mantissa != 0 { for _ in 0..<Int(exponent) { text[i] = 48; i += 1 } }
                 return i
@@ -102,8 +99,7 @@ extension DecimalValue {
             if count <= fractionDigits {
                 text[i] = 48; text[i + 1] = UInt8(ascii: "."); i += 2
                 for _ in 0..<(fractionDigits - count) { text[i] = 48; i += 1 }
-                var k = i + count
-                repeat { k -= 1; text[k] = UInt8(48 + m % 10); m /= 10 } while m > 0
+                DecimalDigits.write(m, endingAt: text + i + count)
                 return i + count
             }
             // Integer digits, the point, then `fractionDigits` digits: filled from the end.
@@ -111,7 +107,7 @@ extension DecimalValue {
             var k = end
             for _ in 0..<fractionDigits { k -= 1; text[k] = UInt8(48 + m % 10); m /= 10 }
             k -= 1; text[k] = UInt8(ascii: ".")
-            repeat { k -= 1; text[k] = UInt8(48 + m % 10); m /= 10 } while m > 0
+            DecimalDigits.write(m, endingAt: text + k)
             return end
         }
     }

@@ -161,12 +161,14 @@ public final class FeedLineEncoder {
             deviceIdentity = identity
             deviceEncoded = true
         }
+        // The parts already encoded go straight to `out`: copying them through the buffer would
+        // move most of the line's bytes twice.
         buffer.removeAll()
-        buffer.append(contentsOf: prefix)
         FeedJSONWriter.appendBody(seq: seq, simulated: identity.simulated, observation: observation,
                                   replayed: replayed, to: &buffer)
-        buffer.append(contentsOf: device)
+        out.append(contentsOf: prefix)
         out.append(contentsOf: buffer.bytes)
+        out.append(contentsOf: device)
     }
 
     private static func encoded(_ body: (inout JSONBytes) -> Void) -> [UInt8] {
@@ -466,15 +468,12 @@ struct JSONObjectWriter {
 
     static func appendInteger(_ value: Int64, to out: inout JSONBytes) {
         out.write(upTo: 20) { text in
-            var m = value.magnitude
-            var count = 0
-            var probe = m
-            repeat { count += 1; probe /= 10 } while probe > 0
-            var i = 0
-            if value < 0 { text[0] = UInt8(ascii: "-"); i = 1 }
-            var k = i + count
-            repeat { k -= 1; text[k] = UInt8(48 + m % 10); m /= 10 } while m > 0
-            return i + count
+            let m = value.magnitude
+            let sign = value < 0 ? 1 : 0
+            if sign == 1 { text[0] = UInt8(ascii: "-") }
+            let count = DecimalDigits.count(m)
+            DecimalDigits.write(m, endingAt: text + sign + count)
+            return sign + count
         }
     }
 

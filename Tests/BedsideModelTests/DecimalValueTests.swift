@@ -14,6 +14,38 @@ import Testing
         #expect(DecimalValue(raw: 5, exponent: -4).text == "0.0005")
     }
 
+    @Test("the feed encoder's digits agree with the plain text and with Swift's own, for every length and sign")
+    func encoderDigitsAgree() {
+        var values: [Int64] = [0, 1, -1, 9, 10, 99, 100, 101, 999, 1000, .max, .min, .min + 1]
+        var power: Int64 = 1
+        for _ in 0..<18 {
+            power *= 10
+            values += [power - 1, power, power + 1, -(power - 1), -power]
+        }
+        var x: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<2000 {
+            x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            values.append(Int64(bitPattern: x) >> Int64(x % 63))
+        }
+        var mismatches: [String] = []
+        for v in values {
+            let integer = JSONBytes.withTemporary { b in
+                JSONObjectWriter.appendInteger(v, to: &b)
+                return String(decoding: b.bytes, as: UTF8.self)
+            }
+            if integer != String(v) { mismatches.append("\(v) → \(integer)") }
+            for e: Int8 in [-20, -5, -2, -1, 0, 2] {
+                let d = DecimalValue(mantissa: v, exponent: e)
+                let fast = JSONBytes.withTemporary { b in
+                    d.appendText(to: &b)
+                    return String(decoding: b.bytes, as: UTF8.self)
+                }
+                if fast != d.text { mismatches.append("\(v)e\(e) → \(fast), not \(d.text)") }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+    }
+
     @Test func parsesText() {
         #expect(DecimalValue("96.65") == DecimalValue(raw: 9665, exponent: -2))
         #expect(DecimalValue("-0.01") == DecimalValue(raw: -1, exponent: -2))
