@@ -24,6 +24,7 @@ struct CommandLineHardeningTests {
         ["simulate", "ge-datex", "--count", "0"],
         ["simulate", "ge-datex", "--speed", "inf"],
         ["bench", "--repeat", "0"],
+        ["bench", "--latency-driver", "acme-vitals"],
     ]
 
     @Test("non-finite and out-of-range numbers are usage errors (64) that give the allowed range",

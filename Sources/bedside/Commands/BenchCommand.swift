@@ -29,6 +29,9 @@ struct BenchCommand: AsyncParsableCommand {
     var latencySeconds: Double = 30
     @Option(help: "Simulator speed during the latency measurement (more frames per second).")
     var latencySpeed: Double = 1
+    @Option(name: .customLong("latency-driver"),
+            help: "Measure latency with this driver's simulator only (repeatable; default: every simulator). An IntelliVue monitor sends about five frames a second, so 240 s gives over 1,000.")
+    var latencyDrivers: [String] = []
     @Option(help: "Simulated devices for the CPU/memory measurement (0 skips it).")
     var devices: Int = 128
     @Option(help: "Seconds of CPU/memory measurement.")
@@ -36,7 +39,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     private var report: BenchReport {
         BenchReport(driver: driver, repetitions: repetitions, latencySeconds: latencySeconds, latencySpeed: latencySpeed,
-                    devices: devices, devicesSeconds: devicesSeconds)
+                    latencyDrivers: latencyDrivers, devices: devices, devicesSeconds: devicesSeconds)
     }
 
     func validate() throws {

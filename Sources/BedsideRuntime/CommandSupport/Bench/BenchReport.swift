@@ -8,17 +8,24 @@ public struct BenchReport: Sendable {
     public var repetitions: Int
     public var latencySeconds: Double
     public var latencySpeed: Double
+    /// Simulators whose latency is measured; empty: every registered one.
+    public var latencyDrivers: [String]
     public var devices: Int
     public var devicesSeconds: Double
 
-    public init(driver: String, repetitions: Int, latencySeconds: Double, latencySpeed: Double, devices: Int,
-                devicesSeconds: Double) {
+    public init(driver: String, repetitions: Int, latencySeconds: Double, latencySpeed: Double,
+                latencyDrivers: [String] = [], devices: Int, devicesSeconds: Double) {
         self.driver = driver
         self.repetitions = repetitions
         self.latencySeconds = latencySeconds
         self.latencySpeed = latencySpeed
+        self.latencyDrivers = latencyDrivers
         self.devices = devices
         self.devicesSeconds = devicesSeconds
+    }
+
+    private var latencySimulators: [String] {
+        latencyDrivers.isEmpty ? DriverCatalog.registry.simulators.map { $0.driverName } : latencyDrivers
     }
 
     /// Checks every number before anything runs.
@@ -29,6 +36,11 @@ public struct BenchReport: Sendable {
                                    hint: "0 skips the measurement")
         }
         try OptionCheck.speed(latencySpeed, option: "--latency-speed")
+        let simulated = DriverCatalog.registry.simulators.map { $0.driverName }
+        for name in latencyDrivers where !simulated.contains(name) {
+            throw OptionCheck.Failure(option: "--latency-driver", value: name,
+                                      requirement: "a driver with a simulator: \(simulated.joined(separator: ", "))")
+        }
         try OptionCheck.whole(devices, option: "--devices", in: 0...SimulatorFarm.countRange.upperBound, what: "devices",
                               hint: "0 skips the measurement")
         try OptionCheck.number(devicesSeconds, option: "--devices-seconds", in: 0.001...86_400, what: "seconds")
@@ -52,10 +64,10 @@ public struct BenchReport: Sendable {
         }
     }
 
-    /// Prints tty→subscriber latency for every registered simulator.
+    /// Prints tty→subscriber latency for each of `latencyDrivers` (every registered simulator when empty).
     public func latency() async throws {
         guard latencySeconds > 0 else { return }
-        for name in DriverCatalog.registry.simulators.map({ $0.driverName }) {
+        for name in latencySimulators {
             let result = try await LatencyBench(driver: name, seconds: latencySeconds, speed: latencySpeed).run()
             Console.out("latency tty→subscriber (\(name) simulator on a pty, \(Stats.format(latencySeconds, decimals: 0)) s, \(result.samples.count) frames, \(result.records) records):")
             Console.out("  p50 \(Stats.format(Stats.quantile(result.samples, 0.5))) µs, p99 \(Stats.format(Stats.quantile(result.samples, 0.99))) µs, max \(Stats.format(result.samples.max() ?? .nan)) µs")

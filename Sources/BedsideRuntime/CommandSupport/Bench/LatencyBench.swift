@@ -5,7 +5,8 @@ import Glibc
 import Logging
 
 /// Time from a simulated device writing a frame to its pty, to the first record decoded from it
-/// reaching a bus subscriber: kernel pty transfer, NIO read, driver, bus.
+/// reaching a bus subscriber: kernel pty transfer, NIO read, driver, bus. Link events and the
+/// ledger's own re-statements and snapshots are not counted.
 ///
 /// The simulator is hosted in this process; each write is timestamped just before the write call,
 /// and every record is attributed to the latest write before it arrived (frames are far apart
@@ -46,7 +47,7 @@ public struct LatencyBench {
             var times: [Int64] = []
             for await event in subscription {
                 let now = BridgeClock.monotonicNanoseconds()
-                if case .record(let r) = event, !r.observation.isLinkEvent { times.append(now) }
+                if case .record(let r) = event, r.observation.reportsWhatTheDeviceSent { times.append(now) }
             }
             return times
         }
@@ -82,5 +83,14 @@ final class TimeLog: Sendable {
 }
 
 extension Observation {
-    var isLinkEvent: Bool { if case .link = self { true } else { false } }
+    /// Whether the record reports what the device just sent: not a link event, and not a
+    /// re-statement or snapshot the ledger makes on its own clock (attributed to the last write,
+    /// those would count the time since that write as latency).
+    var reportsWhatTheDeviceSent: Bool {
+        switch self {
+        case .link, .snapshot: false
+        case .numeric(let r): r.ageNanoseconds == nil
+        default: true
+        }
+    }
 }
