@@ -109,6 +109,29 @@ struct SinkTests {
         #expect(model.devices[0].activeAlarms.isEmpty)
     }
 
+    @Test("live table: a wave row goes stale when the link is lost, and valid again with the next segment")
+    func liveTableWavesGoStale() throws {
+        var model = LiveTableModel()
+        let t0 = Timestamp(secondsSinceEpoch: 1_800_000_000)
+        func record(_ seq: UInt64, _ o: Observation) -> FeedRecord { FeedRecord(seq: seq, device: device, observation: o) }
+        func wave(_ at: Timestamp) -> Observation {
+            .waveform(WaveformSegment(metric: MetricIdentity(referenceID: "MDC_PULS_OXIM_PLETH", code: 150_452, vendorCode: "toy:pleth"),
+                                      unit: nil, scale: 1, samplePeriodNanoseconds: 8_000_000, samples: [1, 2, 3],
+                                      deviceTime: nil, hostTime: at))
+        }
+        model.apply(record(1, .link(LinkEvent(kind: .connected, hostTime: t0))))
+        model.apply(record(2, wave(t0)))
+        #expect(model.devices[0].metrics[0].state == .valid)
+        model.apply(record(3, .link(LinkEvent(kind: .silent, hostTime: t0.adding(seconds: 5)))))
+        let row = model.devices[0].metrics[0]
+        #expect(row.state == .stale && row.reason?.contains("link silent") == true, "\(row)")
+        let text = LiveTableRenderer().lines(for: model, now: t0.adding(seconds: 6)).joined(separator: "\n")
+        #expect(text.contains("stale"))
+        model.apply(record(4, .link(LinkEvent(kind: .connected, hostTime: t0.adding(seconds: 7)))))
+        model.apply(record(5, wave(t0.adding(seconds: 7))))
+        #expect(model.devices[0].metrics[0].state == .valid)
+    }
+
     @Test("live table: a simulated device says SIMULATED; alarms are kept by alarmId across updates")
     func liveTableSimulatedAndAlarmIds() throws {
         var model = LiveTableModel()

@@ -105,6 +105,9 @@ public struct LiveTableModel: Sendable {
             }
         case .link(let l):
             devices[index].link = l
+            // The ledger re-states numerics when the link is lost; a wave has no value to re-state,
+            // so its row says the samples stopped until the next segment replaces it.
+            if l.losesSight { devices[index].markWavesStale(reason: "link \(l.kind.rawValue): no samples since") }
         case .infusionEvent, .snapshot:
             // Events are in the feed; the table shows current state, which the channel rows carry.
             break
@@ -127,6 +130,13 @@ extension LiveTableModel {
 }
 
 extension LiveTableModel.Device {
+    fileprivate mutating func markWavesStale(reason: String) {
+        for i in metrics.indices where metrics[i].kind == .waveform && metrics[i].state != .absent {
+            metrics[i].state = .stale
+            metrics[i].reason = reason
+        }
+    }
+
     fileprivate mutating func upsert(_ row: LiveTableModel.MetricRow) {
         let key = "\(row.kind)|\(row.name)|\(row.label ?? "")"
         if let i = metricIndex[key] {
