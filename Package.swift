@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "MasimoASCII", dependencies: ["BedsideModel", "BedsideDriver", "BedsideScenario"], plugins: ["ProtocolTablesPlugin"]),
 
         // Tells which protocol an unknown byte stream carries (replay without --driver; probe).
-        .target(name: "BedsideSniffer", dependencies: ["BedsideModel", "BedsideDriver", "GEDatex", "IntelliVue", "GEDinamap", "MasimoASCII", "Nonin"]),
+        .target(name: "BedsideSniffer", dependencies: ["BedsideModel", "BedsideDriver"]),
         .target(
             name: "BBraunBCC",
             dependencies: ["BedsideModel", "BedsideDriver", "BedsideScenario"],
@@ -195,11 +195,11 @@ let package = Package(
         .testTarget(name: "IntelliVueTests", dependencies: ["IntelliVue", "BedsideDriver", "BedsideModel", "BedsideCapture", "BedsideTestSupport", "BedsideDriverTesting"]),
         .testTarget(name: "GEDinamapTests", dependencies: ["GEDinamap", "BedsideDriver", "BedsideModel", "BedsideDriverTesting", "BedsideCapture"]),
         .testTarget(name: "NoninTests", dependencies: ["Nonin", "BedsideDriver", "BedsideModel", "BedsideDriverTesting", "BedsideCapture"]),
-        .testTarget(name: "BedsideSnifferTests", dependencies: ["BedsideSniffer", "BedsideDriver", "BedsideCapture", "BedsideDriverTesting", "GEDinamap", "MasimoASCII", "Nonin"]),
+        .testTarget(name: "BedsideSnifferTests", dependencies: ["BedsideSniffer", "BedsideDriver", "BedsideCapture", "BedsideDriverTesting", "GEDatex", "IntelliVue", "GEDinamap", "MasimoASCII", "Nonin"]),
         .testTarget(name: "MasimoASCIITests", dependencies: ["MasimoASCII", "BedsideDriver", "BedsideModel", "BedsideDriverTesting", "BedsideCapture"]),
         .testTarget(name: "BedsideCaptureTests", dependencies: ["BedsideCapture", "BedsideModel", "BedsideDriver", "BedsideTestSupport"]),
         .testTarget(name: "BedsideSerialTests", dependencies: ["BedsideSerial", "BedsideTestSupport", "BedsidePlatform"]),
-        .testTarget(name: "BedsideRuntimeTests", dependencies: ["BedsideRuntime", "BedsideStore", "BedsideMLLP", "BedsideTestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"), "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue", "BedsideDriverTesting", "BedsidePlatform"]),
+        .testTarget(name: "BedsideRuntimeTests", dependencies: ["BedsideRuntime", "BedsideSniffer", "BedsideStore", "BedsideMLLP", "BedsideTestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"), "BedsideCapture", "BedsideSerial", "GEDatex", "IntelliVue", "BedsideDriverTesting", "BedsidePlatform"]),
         .testTarget(name: "BedsideStoreTests", dependencies: ["BedsideStore", "BedsideModel", "BedsideTestSupport", "BedsidePlatform"]),
         .testTarget(name: "BedsideMLLPTests", dependencies: ["BedsideMLLP", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"), "BedsideHL7", "BedsideStore", "BedsideModel", "BedsideTestSupport", "BedsidePlatform"]),
         .testTarget(name: "BedsideFeedServiceTests", dependencies: ["BedsideFeedService", "BedsideStore", "BedsideModel", "BedsideTestSupport", "BedsidePlatform", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),

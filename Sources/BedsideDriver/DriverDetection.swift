@@ -27,14 +27,20 @@ public struct DriverDetection: Sendable, Hashable {
     public var answerWithinNanoseconds: Int64
     /// Bytes sent after an answer, to leave the device as it was (an association release).
     public var farewell: [UInt8]
+    /// What the protocol sniffer needs to recognize this protocol in bytes it only reads (a
+    /// recording, or a device already talking): one entry per variant. Empty: the sniffer does
+    /// not try it on a recording, and a probe listening for it asks for three checked frames.
+    public var sniffing: [SniffEvidence]
 
     public init(approach: Approach, summary: String, settings: SerialSettings? = nil,
-                answerWithinNanoseconds: Int64 = 3_000_000_000, farewell: [UInt8] = []) {
+                answerWithinNanoseconds: Int64 = 3_000_000_000, farewell: [UInt8] = [],
+                sniffing: [SniffEvidence] = []) {
         self.approach = approach
         self.summary = summary
         self.settings = settings
         self.answerWithinNanoseconds = answerWithinNanoseconds
         self.farewell = farewell
+        self.sniffing = sniffing
     }
 
     /// The default for drivers that declare nothing: `bedside probe` skips them.
@@ -44,6 +50,20 @@ public struct DriverDetection: Sendable, Hashable {
     public var request: [UInt8] {
         if case .request(let bytes) = approach { return bytes }
         return []
+    }
+}
+
+/// How the sniffer recognizes one variant of a protocol: the driver options that select it
+/// (Nonin's `format=2`) and how many checked frames (lines, packets, records) must pass, chosen so
+/// that this many passing the driver's checks by chance is out of the question (each frame carries
+/// a checksum or a strict grammar; the protocol's README says which).
+public struct SniffEvidence: Sendable, Hashable {
+    public var options: [String: String]
+    public var framesNeeded: Int
+
+    public init(options: [String: String] = [:], framesNeeded: Int) {
+        self.options = options
+        self.framesNeeded = framesNeeded
     }
 }
 

@@ -1,6 +1,7 @@
 import AlarisAsena
 import BBraunBCC
 import BedsideDriver
+import BedsideSniffer
 import GEDatex
 import GEDinamap
 import IntelliVue
@@ -41,4 +42,8 @@ public enum DriverCatalog {
     public static var simulatedDriverNames: [String] {
         entries.filter { $0.simulator != nil }.map { $0.driver.descriptor.name }
     }
+
+    /// What the protocol sniffer tries on bytes it only reads (`bedside replay` of a raw dump,
+    /// `bedside sniff`): the variants each driver declares in its detection.
+    public static let sniffCandidates: [SniffCandidate] = SniffCandidate.declared(by: entries.map(\.driver))
 }

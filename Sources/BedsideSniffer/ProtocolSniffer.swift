@@ -18,6 +18,16 @@ public struct SniffCandidate: Sendable {
         self.framesNeeded = framesNeeded
     }
 
+    /// Every variant `drivers` declare (``DriverDetection/sniffing``), in their order: what the
+    /// sniffer tries on a recording. Drivers that declare none are left out.
+    public static func declared(by drivers: [any DeviceDriver.Type]) -> [SniffCandidate] {
+        drivers.flatMap { type in
+            type.descriptor.detection.sniffing.map {
+                SniffCandidate(driver: type, options: $0.options, framesNeeded: $0.framesNeeded)
+            }
+        }
+    }
+
     /// `nonin (format=2)`, `masimo-ascii`.
     public var label: String {
         options.isEmpty ? driver.descriptor.name
@@ -67,12 +77,13 @@ public enum ProtocolSniffer {
     /// How much of a stream is looked at.
     public static let maximumBytes = 64 * 1024
 
-    /// Decodes `bytes` with every candidate and decides.
+    /// Decodes `bytes` with every candidate and decides (the bridge's candidates are
+    /// `DriverCatalog.sniffCandidates`: every catalog driver that declares sniffing evidence).
     ///
     /// - Parameter joinedMidStream: the bytes were read from a live port that was already talking
     ///   (`bedside probe`), so the first frame is likely cut: one refusal before a candidate's first
     ///   accepted frame is not counted against it. A recording from its start leaves this off.
-    public static func identify(_ bytes: [UInt8], candidates: [SniffCandidate] = SniffCandidates.all,
+    public static func identify(_ bytes: [UInt8], candidates: [SniffCandidate],
                                 joinedMidStream: Bool = false) -> SniffVerdict {
         let sample = Array(bytes.prefix(maximumBytes))
         let scores = candidates.map { score(sample, $0, forgivingLeadingRefusals: joinedMidStream ? 1 : 0) }

@@ -50,7 +50,9 @@ public struct GEDatexDriver: DeviceDriver {
         approach: .request(GEDatexFrameEncoder.frame(record: GEDatexRequest.displayedValues(
             intervalSeconds: -1, classes: .basic, driLevel: 0))),
         summary: "one displayed-values request (single transmission)",
-        answerWithinNanoseconds: 3_000_000_000)
+        answerWithinNanoseconds: 3_000_000_000,
+        // Two records: each has an 8-bit sum and passes the length and structure checks.
+        sniffing: [SniffEvidence(framesNeeded: 2)])
 
     /// Default update interval when the configuration does not choose one.
     public static let defaultIntervalSeconds = 5

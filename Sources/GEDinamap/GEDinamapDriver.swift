@@ -43,7 +43,9 @@ public struct GEDinamapDriver: DeviceDriver {
     /// start a line of its own; an empty line is no command. 3 s: the driver's own reply time-out.
     public static let detection = DriverDetection(
         approach: .request([DinamapWire.carriageReturn] + DinamapWire.request(readRequests[0].command)),
-        summary: "one NIBP read request (NA)", answerWithinNanoseconds: 3_000_000_000)
+        summary: "one NIBP read request (NA)", answerWithinNanoseconds: 3_000_000_000,
+        // Four replies (a recording of another host's session), each with a 12-bit sum and an exact layout.
+        sniffing: [SniffEvidence(framesNeeded: 4)])
 
     private let configuration: DriverConfiguration
     private var framer = DinamapLineFramer()

@@ -33,8 +33,10 @@ public struct IntelliVueDriver: DeviceDriver {
                                             | Nomenclature.PollExtension.enumerations)
         IntelliVueFrameEncoder.encode(AssociationMessages.associationRequest(profile), into: &request)
         IntelliVueFrameEncoder.encode(AssociationMessages.releaseRequest, into: &release)
+        // Three frames, each with an FCS-16.
         return DriverDetection(approach: .request(request), summary: "an association request, released after the answer",
-                               answerWithinNanoseconds: 3_000_000_000, farewell: release)
+                               answerWithinNanoseconds: 3_000_000_000, farewell: release,
+                               sniffing: [SniffEvidence(framesNeeded: 3)])
     }()
 
     /// `demographics=on` polls patient demographics and emits only the body measurements (height,

@@ -27,9 +27,11 @@ public struct MasimoASCIIDriver: DeviceDriver {
     }()
 
     /// Listen only: the oximeter sends a line a second unasked, and the driver sends nothing. 4 s
-    /// hear the three lines the protocol sniffer needs (`SniffCandidates`) with a second to spare.
+    /// hear the three lines the protocol sniffer needs (``DriverDetection/sniffing``) with a second to spare.
     public static let detection = DriverDetection(
-        approach: .listen, summary: "listening for ASCII 1 lines", answerWithinNanoseconds: 4_000_000_000)
+        approach: .listen, summary: "listening for ASCII 1 lines", answerWithinNanoseconds: 4_000_000_000,
+        // Three lines, each with a time stamp and a strict field grammar.
+        sniffing: [SniffEvidence(framesNeeded: 3)])
 
     /// Without a valid line for this long the link is reported silent (the device sends one a second).
     public static let silenceTimeoutNanoseconds: Int64 = 5_000_000_000

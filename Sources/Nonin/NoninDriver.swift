@@ -34,7 +34,12 @@ public struct NoninDriver: DeviceDriver {
     /// probe). 4 s hear a dozen format 2/7 packets; format 8 (one unchecked packet a second) needs
     /// ten for the protocol sniffer, so a probe may call it unknown: record it and replay instead.
     public static let detection = DriverDetection(
-        approach: .listen, summary: "listening for data packets", answerWithinNanoseconds: 4_000_000_000)
+        approach: .listen, summary: "listening for data packets", answerWithinNanoseconds: 4_000_000_000,
+        // Formats 2 and 7: two packets (25 frames with an 8-bit sum each); format 8: ten packets
+        // (no checksum: only the position of bit 7 and the packet length).
+        sniffing: [SniffEvidence(options: ["format": "2"], framesNeeded: 2),
+                   SniffEvidence(options: ["format": "7"], framesNeeded: 2),
+                   SniffEvidence(options: ["format": "8"], framesNeeded: 10)])
 
     /// The set-data-format command, short form (monitors.md C.1).
     public static func selectFormatCommand(_ format: NoninFormat) -> [UInt8] {

@@ -1,6 +1,7 @@
 import BedsideDriver
 import BedsideDriverTesting
 import BedsideModel
+import BedsideSniffer
 import Testing
 @testable import BedsideRuntime
 
@@ -17,6 +18,16 @@ struct CatalogSessionTests {
             driver: try registry.makeDriver(named: name, configuration: DriverConfiguration(snapshotIntervalNanoseconds: 10_000_000_000)),
             simulator: try registry.makeSimulator(named: name, configuration: SimulatorConfiguration(seed: seed)),
             seed: seed, toDriverFaults: faults)
+    }
+
+    @Test("the sniffer's candidates are the catalog drivers' declared variants; every driver detected by listening declares some")
+    func sniffCandidatesComeFromTheCatalog() {
+        #expect(DriverCatalog.sniffCandidates.map(\.label) == [
+            "ge-datex", "intellivue", "ge-dinamap", "masimo-ascii", "nonin (format=2)", "nonin (format=7)", "nonin (format=8)",
+        ])
+        for entry in DriverCatalog.entries where entry.driver.descriptor.detection.approach == .listen {
+            #expect(!entry.driver.descriptor.detection.sniffing.isEmpty, "\(entry.driver.descriptor.name)")
+        }
     }
 
     @Test("every simulator belongs to a registered driver, and names are unique")

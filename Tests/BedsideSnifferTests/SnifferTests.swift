@@ -5,13 +5,20 @@ import BedsideModel
 import Foundation
 import Testing
 @testable import BedsideSniffer
+import GEDatex
 import GEDinamap
+import IntelliVue
 import MasimoASCII
 import Nonin
 
 /// Streams the sniffer must recognize — real captures and the notes' real lines, not only our
 /// simulators — and streams it must call unknown.
 @Suite struct SnifferTests {
+    /// The drivers that declare sniffing evidence (the catalog's list, `DriverCatalog.sniffCandidates`,
+    /// is checked against the same in BedsideRuntimeTests).
+    static let candidates = SniffCandidate.declared(
+        by: [GEDatexDriver.self, IntelliVueDriver.self, GEDinamapDriver.self, MasimoASCIIDriver.self, NoninDriver.self])
+
     static var shared: URL {
         if let env = ProcessInfo.processInfo.environment["BEDSIDE_SHARED"], !env.isEmpty { return URL(fileURLWithPath: env) }
         return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -61,7 +68,7 @@ import Nonin
     }
 
     @Test func realMasimoLinesAreMasimo() {
-        let v = ProtocolSniffer.identify(Self.masimo(6))
+        let v = ProtocolSniffer.identify(Self.masimo(6), candidates: Self.candidates)
         #expect(v.driverName == "masimo-ascii", "\(v.explanation)")
         #expect(v.best!.confidence >= ProtocolSniffer.minimumConfidence)
     }
@@ -70,29 +77,29 @@ import Nonin
     /// before the first accepted line; a recording from its start is judged strictly.
     @Test func aStreamJoinedMidLineIsForgivenItsCutFirstLine() {
         let joined = Array(Self.masimo(4).dropFirst(20))
-        #expect(ProtocolSniffer.identify(joined).driverName == nil, "strict: 3 lines passed, 1 refused")
-        let v = ProtocolSniffer.identify(joined, joinedMidStream: true)
+        #expect(ProtocolSniffer.identify(joined, candidates: Self.candidates).driverName == nil, "strict: 3 lines passed, 1 refused")
+        let v = ProtocolSniffer.identify(joined, candidates: Self.candidates, joinedMidStream: true)
         #expect(v.driverName == "masimo-ascii", "\(v.explanation)")
         // A damaged line later on still counts: 3 passed, 1 refused after the first.
         var damaged = Self.masimo(4)
         damaged[Self.masimo(1).count + 5] = UInt8(ascii: "#")
-        #expect(ProtocolSniffer.identify(damaged, joinedMidStream: true).driverName == nil)
+        #expect(ProtocolSniffer.identify(damaged, candidates: Self.candidates, joinedMidStream: true).driverName == nil)
     }
 
     @Test func theRealNoninPacketIsFormat2() {
-        let v = ProtocolSniffer.identify(Self.noninFormat2(3))
+        let v = ProtocolSniffer.identify(Self.noninFormat2(3), candidates: Self.candidates)
         #expect(v.driverName == "nonin" && v.recognized?.options == ["format": "2"], "\(v.explanation)")
     }
 
     @Test func dinamapRepliesAreDinamap() {
-        let v = ProtocolSniffer.identify(Self.dinamapReplies)
+        let v = ProtocolSniffer.identify(Self.dinamapReplies, candidates: Self.candidates)
         #expect(v.driverName == "ge-dinamap", "\(v.explanation)")
     }
 
     @Test(.enabled(if: capturesAvailable, "needs ../shared/captures next to the package (or BEDSIDE_SHARED)"))
     func realGEDatexCaptureIsGEDatex() throws {
         let bytes = [UInt8](try Data(contentsOf: Self.shared.appendingPathComponent("captures/ge-datex-s5/s5-level11-vscapturewave.raw")))
-        let v = ProtocolSniffer.identify(bytes)
+        let v = ProtocolSniffer.identify(bytes, candidates: Self.candidates)
         #expect(v.driverName == "ge-datex", "\(v.explanation)")
     }
 
@@ -102,24 +109,24 @@ import Nonin
         let log = [UInt8](try Data(contentsOf: Self.shared.appendingPathComponent("captures/intellivue-mp70/mp70-serial-demo-mode.log")))
         let capture = try IntelliVueSerialLog.importLog(log, source: "mp70")
         let bytes = capture.chunks.filter { $0.direction == .rx }.flatMap(\.bytes)
-        let v = ProtocolSniffer.identify(bytes)
+        let v = ProtocolSniffer.identify(bytes, candidates: Self.candidates)
         #expect(v.driverName == "intellivue", "\(v.explanation)")
     }
 
     @Test(arguments: ["2", "7", "8"])
     func everyNoninFormatOfTheSimulatorIsTold(format: String) {
-        let v = ProtocolSniffer.identify(Self.simulatorStream(NoninSimulator.self, options: ["format": format], seconds: 20))
+        let v = ProtocolSniffer.identify(Self.simulatorStream(NoninSimulator.self, options: ["format": format], seconds: 20), candidates: Self.candidates)
         #expect(v.driverName == "nonin" && v.recognized?.options == ["format": format], "\(v.explanation)")
     }
 
     @Test func theMasimoSimulatorIsMasimo() {
-        #expect(ProtocolSniffer.identify(Self.simulatorStream(MasimoASCIISimulator.self, seconds: 10)).driverName == "masimo-ascii")
+        #expect(ProtocolSniffer.identify(Self.simulatorStream(MasimoASCIISimulator.self, seconds: 10), candidates: Self.candidates).driverName == "masimo-ascii")
     }
 
     @Test func tooLittleEvidenceIsUnknown() {
         // One line, one packet, one reply: each passes its checks, but that is not enough to tell.
         for bytes in [Self.masimo(1), Self.noninFormat2(1), Array(Self.dinamapReplies.prefix(22))] {
-            let v = ProtocolSniffer.identify(bytes)
+            let v = ProtocolSniffer.identify(bytes, candidates: Self.candidates)
             #expect(v.recognized == nil, "\(v.explanation)")
             #expect(v.explanation.hasPrefix("unknown"))
         }
@@ -130,7 +137,7 @@ import Nonin
         let noise = (0..<65536).map { _ in UInt8(truncatingIfNeeded: random.next()) }
         let text = Array(String(repeating: "The quick brown fox jumps over the lazy dog.\r\n", count: 200).utf8)
         for bytes in [noise, text, [UInt8](repeating: 0, count: 4096), []] {
-            let v = ProtocolSniffer.identify(bytes)
+            let v = ProtocolSniffer.identify(bytes, candidates: Self.candidates)
             #expect(v.recognized == nil, "\(v.explanation)")
         }
     }
@@ -143,7 +150,7 @@ import Nonin
             if i % 2 == 1 { l[3] = UInt8(ascii: "x") }
             bytes += l + [0x0A]
         }
-        let v = ProtocolSniffer.identify(bytes)
+        let v = ProtocolSniffer.identify(bytes, candidates: Self.candidates)
         #expect(v.recognized == nil, "\(v.explanation)")
         #expect(v.best?.candidate.driver.descriptor.name == "masimo-ascii", "still the best guess, named in the explanation")
     }

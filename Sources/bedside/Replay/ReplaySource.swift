@@ -30,7 +30,7 @@ struct ReplaySource {
             let start = try CaptureInput(path: path).peek(ProtocolSniffer.maximumBytes)
             if forceRaw || CaptureFormatSniffer.kind(ofPrefix: start) == .rawBytes {
                 // A raw dump does not say what sent it: recognize the protocol from its bytes.
-                let verdict = ProtocolSniffer.identify(start)
+                let verdict = ProtocolSniffer.identify(start, candidates: DriverCatalog.sniffCandidates)
                 guard let name = verdict.driverName else {
                     throw CommandFailure("\(path) is a raw byte dump, which does not say what sent it, and its protocol was not "
                                          + "recognized (\(verdict.explanation)): pass --driver (see `bedside drivers`)",

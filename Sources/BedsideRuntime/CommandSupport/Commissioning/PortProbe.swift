@@ -108,13 +108,13 @@ public struct PortProbe: Sendable {
         .nanoseconds(steps.map(\.windowNanoseconds).reduce(0, +))
     }
 
-    /// What the sniffer compares in a listening window: each member's known variants
-    /// (``SniffCandidates``), or the driver as it is when the sniffer does not list it (it then
-    /// needs three checked frames, as the strictest listed text protocol does).
+    /// What the sniffer compares in a listening window: each member's declared variants
+    /// (``DriverDetection/sniffing``), or the driver as it is when it declares none (it then needs
+    /// three checked frames, as the strictest declared text protocol does).
     static func candidates(for members: [any DeviceDriver.Type]) -> [SniffCandidate] {
         members.flatMap { type -> [SniffCandidate] in
-            let known = SniffCandidates.all.filter { $0.driver.descriptor.name == type.descriptor.name }
-            return known.isEmpty ? [SniffCandidate(driver: type, framesNeeded: 3)] : known
+            let declared = SniffCandidate.declared(by: [type])
+            return declared.isEmpty ? [SniffCandidate(driver: type, framesNeeded: 3)] : declared
         }
     }
 
