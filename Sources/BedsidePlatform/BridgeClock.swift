@@ -41,6 +41,12 @@ public struct BridgeClock: Sendable {
         anchor.adding(nanoseconds: Self.monotonicNanoseconds() - anchorMonotonicNanoseconds)
     }
 
+    /// The host time of a moment read from the monotonic clock (``monotonicNanoseconds()``).
+    @inline(__always)
+    public func time(atMonotonicNanoseconds monotonic: Int64) -> Timestamp {
+        anchor.adding(nanoseconds: monotonic - anchorMonotonicNanoseconds)
+    }
+
     /// Nanoseconds from now until `deadline` (negative when it has passed).
     public func nanoseconds(until deadline: Timestamp) -> Int64 {
         deadline.nanoseconds(since: now())

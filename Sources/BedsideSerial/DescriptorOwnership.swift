@@ -27,7 +27,7 @@ enum EventLoopChannels {
                 channel.eventLoop.makeCompletedFuture {
                     // Added before the async channel's handlers, so it sees channelInactive first.
                     if let claim { try channel.pipeline.syncOperations.addHandler(PortReleaseHandler(claim: claim)) }
-                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    return try PortChannel.wrapSynchronously(channel)
                 }
             }
     }

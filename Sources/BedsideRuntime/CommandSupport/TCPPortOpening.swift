@@ -1,3 +1,4 @@
+import BedsideSerial
 import NIOCore
 import NIOPosix
 
@@ -40,9 +41,7 @@ public func openTCPChannel(_ endpoint: TCPEndpoint, connectTimeoutSeconds: Int64
             .connectTimeout(.seconds(connectTimeoutSeconds))
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .connect(host: endpoint.host, port: endpoint.port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
+                channel.eventLoop.makeCompletedFuture { try PortChannel.wrapSynchronously(channel) }
             }
     } catch {
         throw CommandFailure("cannot connect to \(endpoint): \(error); check the address, that the device's interface is " +

@@ -1,3 +1,4 @@
+import BedsideSerial
 import BedsidePlatform
 import BedsideModel
 import NIOCore
@@ -34,9 +35,27 @@ func forwardInbound(
     }
 }
 
-/// Runs `loop` on `channel` while a child task forwards the port's bytes into `events`, then
-/// closes the channel (which ends the forwarder). Shared by the bridge's pipelines and the
-/// simulator host: both consume one ordered `PortEvent` stream.
+/// Has the channel's ``PortReadHandler`` (when it has one, and nothing went past it yet) put the
+/// port's reads into `events` on the event loop; `false` when the inbound stream must be read.
+func attachReads(of channel: any Channel, to events: AsyncStream<PortEvent>.Continuation,
+                 clock: BridgeClock) async -> Bool {
+    let attached = channel.pipeline.handler(type: PortReadHandler.self).map { handler in
+        handler.attach { event in
+            switch event {
+            case .bytes(let bytes, let monotonic):
+                events.yield(.received(bytes, clock.time(atMonotonicNanoseconds: monotonic)))
+            case .ended(let error):
+                events.yield(.inboundEnded(error))
+            }
+        }
+    }
+    return (try? await attached.get()) ?? false
+}
+
+/// Runs `loop` on `channel` while the port's bytes go into `events` (from the event loop through
+/// ``PortReadHandler``, else by a child task reading the inbound stream), then closes the channel.
+/// Shared by the bridge's pipelines and the simulator host: both consume one ordered `PortEvent`
+/// stream.
 func runForwardingInbound<Result: Sendable>(
     _ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>,
     into events: AsyncStream<PortEvent>.Continuation,
@@ -44,9 +63,10 @@ func runForwardingInbound<Result: Sendable>(
     loop: (any Channel) async -> Result
 ) async throws -> Result {
     let nioChannel = channel.channel
+    let direct = await attachReads(of: nioChannel, to: events, clock: clock)
     return try await channel.executeThenClose { inbound, _ in
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await forwardInbound(inbound, to: events, clock: clock) }
+            if !direct { group.addTask { await forwardInbound(inbound, to: events, clock: clock) } }
             let result = await loop(nioChannel)
             nioChannel.close(promise: nil)
             group.cancelAll()

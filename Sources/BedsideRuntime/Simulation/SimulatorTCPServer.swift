@@ -1,3 +1,4 @@
+import BedsideSerial
 import BedsideDriver
 import BedsidePlatform
 import Logging
@@ -42,9 +43,7 @@ public struct SimulatorTCPServer: Sendable {
             server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
                 .bind(host: endpoint.host, port: endpoint.port) { child in
-                    child.eventLoop.makeCompletedFuture {
-                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: child)
-                    }
+                    child.eventLoop.makeCompletedFuture { try PortChannel.wrapSynchronously(child) }
                 }
         } catch {
             throw CommandFailure("cannot listen on \(endpoint): \(error); choose a free port (0 picks one)")

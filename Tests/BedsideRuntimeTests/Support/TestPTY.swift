@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import BedsideSerial
 import NIOCore
 import NIOPosix
 
@@ -28,9 +29,7 @@ struct TestPTY {
     static func channel(for fd: Int32) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
         try await NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .takingOwnershipOfDescriptor(inputOutput: fd) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
+                channel.eventLoop.makeCompletedFuture { try PortChannel.wrapSynchronously(channel) }
             }
     }
 }
