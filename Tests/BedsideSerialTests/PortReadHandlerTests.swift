@@ -10,6 +10,14 @@ import Testing
 struct PortReadHandlerTests {
     static let settings = SerialSettings(baudRate: 19200, dataBits: 8, parity: .even, stopBits: 1)
 
+    /// A pty with the bridge's port open on its device side: the port's channel and the controller's.
+    static func openPair() async throws -> (PseudoTerminal, SerialPort, NIOAsyncChannel<ByteBuffer, ByteBuffer>,
+                                            NIOAsyncChannel<ByteBuffer, ByteBuffer>) {
+        let pty = try PseudoTerminal.open()
+        let port = try SerialPort.open(path: pty.devicePath, options: SerialPortOptions(settings: settings))
+        return (pty, port, try await port.makeAsyncChannel(), try await pty.makeAsyncChannel())
+    }
+
     static func attach(_ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>,
                        _ sink: AsyncStream<PortReadHandler.Event>.Continuation) async throws -> Bool {
         try await channel.channel.pipeline.handler(type: PortReadHandler.self).map { handler in
@@ -20,11 +28,8 @@ struct PortReadHandlerTests {
     @Test("attached before any byte: every read reaches the session in order with its read time, and the hang-up ends it",
           .timeLimit(.minutes(1)))
     func attachedReadsGoToTheSession() async throws {
-        let pty = try PseudoTerminal.open()
+        let (pty, port, hostChannel, deviceChannel) = try await Self.openPair()
         defer { pty.close() }
-        let port = try SerialPort.open(path: pty.devicePath, options: SerialPortOptions(settings: Self.settings))
-        let hostChannel = try await port.makeAsyncChannel()
-        let deviceChannel = try await pty.makeAsyncChannel()
         let (events, sink) = AsyncStream<PortReadHandler.Event>.makeStream()
         #expect(try await Self.attach(hostChannel, sink))
 
@@ -62,11 +67,8 @@ struct PortReadHandlerTests {
     @Test("bytes that reached the inbound stream first stay there, and a later attach is refused",
           .timeLimit(.minutes(1)))
     func lateAttachIsRefused() async throws {
-        let pty = try PseudoTerminal.open()
+        let (pty, port, hostChannel, deviceChannel) = try await Self.openPair()
         defer { pty.close() }
-        let port = try SerialPort.open(path: pty.devicePath, options: SerialPortOptions(settings: Self.settings))
-        let hostChannel = try await port.makeAsyncChannel()
-        let deviceChannel = try await pty.makeAsyncChannel()
         try await hostChannel.executeThenClose { hostInbound, _ in
             var hostIn = hostInbound.makeAsyncIterator()
             try await deviceChannel.executeThenClose { _, deviceOut in
