@@ -204,31 +204,36 @@ public struct ObservationLedger: Sendable {
         // Most often the very descriptor the driver used last time: one pointer comparison.
         while candidate < scanEnd, entries[candidate].reading.descriptor !== r.descriptor,
               !entries[candidate].key.matches(r) { candidate += 1 }
-        let recentSlot = Self.recentSlot(r.descriptor)
+        // Where the descriptor is remembered when the scan missed (a value found by position
+        // needs no other way in).
+        var recentSlot: Int?
         if candidate < scanEnd {
             found = candidate
             mappedKey = nil
-        } else if let recent = recentByDescriptor[recentSlot], recent < entries.count,
-                  entries[recent].reading.descriptor === r.descriptor {
-            // An entry holding this very descriptor is its value's entry (the key is the
-            // descriptor's), and holding it keeps the address from being reused.
-            found = recent
-            mappedKey = nil
         } else {
-            mappedKey = EntryIndexTable.key(r)
-            found = mappedKey.map { mappedIndex.find($0) } ?? otherIndex[Key(r)]
+            let slot = Self.recentSlot(r.descriptor)
+            recentSlot = slot
+            if let recent = recentByDescriptor[slot], recent < entries.count, entries[recent].reading.descriptor === r.descriptor {
+                // An entry holding this very descriptor is its value's entry (the key is the
+                // descriptor's), and holding it keeps the address from being reused.
+                found = recent
+                mappedKey = nil
+            } else {
+                mappedKey = EntryIndexTable.key(r)
+                found = mappedKey.map { mappedIndex.find($0) } ?? otherIndex[Key(r)]
+            }
         }
         if let index = found {
             // In place (`Array`'s `_modify`): a copy of the entry would copy the whole reading.
             changed = Self.update(&entries[index], with: &r)
             nextHint = index + 1
-            recentByDescriptor[recentSlot] = index
+            if let recentSlot { recentByDescriptor[recentSlot] = index }
         } else {
             let range = ranges.isEmpty ? nil : ranges.range(for: r.metric)
             if let range { changed = !DeviceRanges.check(&r, against: range) }
             let key = Key(r)
             if let mappedKey { mappedIndex.insert(mappedKey, at: entries.count) } else { otherIndex[key] = entries.count }
-            recentByDescriptor[recentSlot] = entries.count
+            if let recentSlot { recentByDescriptor[recentSlot] = entries.count }
             entries.append(Entry(key: key, reading: r, lastUpdate: r.hostTime, period: nominalPeriod, mark: nil, range: range))
             nextHint = entries.count
         }

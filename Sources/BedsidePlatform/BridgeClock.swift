@@ -38,7 +38,7 @@ public struct BridgeClock: Sendable {
     /// The current host time: anchor + monotonic time elapsed since the anchor.
     @inline(__always)
     public func now() -> Timestamp {
-        anchor.adding(nanoseconds: Self.monotonicNanoseconds() - anchorMonotonicNanoseconds)
+        time(atMonotonicNanoseconds: Self.monotonicNanoseconds())
     }
 
     /// The host time of a moment read from the monotonic clock (``monotonicNanoseconds()``).

@@ -61,11 +61,7 @@ func outbox(_ store: RecordStore, _ sink: String) throws -> [String] {
 /// ACK; the sender deletes the message once that ACK is in, so a test that stops the sender the
 /// moment the receiver has everything can catch the last deletion in flight.
 func waitUntilDrained(_ store: RecordStore, _ sink: String) async throws {
-    var waited = 0
-    while try !outbox(store, sink).isEmpty, waited < 600 {
-        try await Task.sleep(for: .milliseconds(100))
-        waited += 1
-    }
+    try await waitUntil(seconds: 60) { try outbox(store, sink).isEmpty }
 }
 
 @Suite("HL7 delivery over MLLP", .serialized)

@@ -22,8 +22,10 @@ struct CatalogSessionTests {
 
     @Test("the sniffer's candidates are the catalog drivers' declared variants; every driver detected by listening declares some")
     func sniffCandidatesComeFromTheCatalog() {
-        #expect(DriverCatalog.sniffCandidates.map(\.label) == [
-            "ge-datex", "intellivue", "ge-dinamap", "masimo-ascii", "nonin (format=2)", "nonin (format=7)", "nonin (format=8)",
+        // Label and checked frames needed, as each protocol's README justifies them.
+        #expect(DriverCatalog.sniffCandidates.map { "\($0.label): \($0.framesNeeded)" } == [
+            "ge-datex: 2", "intellivue: 3", "ge-dinamap: 4", "masimo-ascii: 3",
+            "nonin (format=2): 2", "nonin (format=7): 2", "nonin (format=8): 10",
         ])
         for entry in DriverCatalog.entries where entry.driver.descriptor.detection.approach == .listen {
             #expect(!entry.driver.descriptor.detection.sniffing.isEmpty, "\(entry.driver.descriptor.name)")

@@ -45,11 +45,7 @@ struct HL7KillTests {
         // The receiver logs a message as it sends the ACK; the sender deletes it from the outbox
         // once that ACK is in. Wait for the outbox to drain (a loaded machine takes a while).
         func outboxCount() throws -> Int { try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM hl7_outbox") } ?? -1 }
-        var waited = 0
-        while try outboxCount() != 0, waited < 600 {
-            try await Task.sleep(for: .milliseconds(100))
-            waited += 1
-        }
+        try await waitUntil(seconds: 60) { try outboxCount() == 0 }
         delivery.sender.stop()
         await task.value
         #expect(try outboxCount() == 0)

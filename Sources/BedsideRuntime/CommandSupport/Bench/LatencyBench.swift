@@ -84,12 +84,13 @@ final class TimeLog: Sendable {
 
 extension Observation {
     /// Whether the record reports what the device just sent: not a link event, and not a
-    /// re-statement or snapshot the ledger makes on its own clock (attributed to the last write,
-    /// those would count the time since that write as latency).
+    /// re-statement, snapshot or alarm end the bridge makes on its own clock or on link loss
+    /// (attributed to the last write, those would count the time since that write as latency).
     var reportsWhatTheDeviceSent: Bool {
         switch self {
         case .link, .snapshot: false
         case .numeric(let r): r.ageNanoseconds == nil
+        case .alarm(let a): a.endReason == nil
         default: true
         }
     }
