@@ -91,14 +91,16 @@ public struct DriverOutput: Sendable {
     public init() {}
 
     public mutating func reset() {
-        transmit.removeAll(keepingCapacity: true)
-        lineControl.removeAll(keepingCapacity: true)
-        observations.removeAll(keepingCapacity: true)
+        // Called after every read (often 64 bytes, nothing decoded): an empty array is left alone
+        // rather than asked to remove nothing.
+        if !transmit.isEmpty { transmit.removeAll(keepingCapacity: true) }
+        if !lineControl.isEmpty { lineControl.removeAll(keepingCapacity: true) }
+        if !observations.isEmpty { observations.removeAll(keepingCapacity: true) }
         identity = nil
         if !subdeviceIdentities.isEmpty { subdeviceIdentities.removeAll() }
         nextDeadline = nil
         if !countedBefore.isEmpty { countedBefore.removeAll(keepingCapacity: true) }
-        pendingCounts.removeAll(keepingCapacity: true)
+        if !pendingCounts.isEmpty { pendingCounts.removeAll(keepingCapacity: true) }
     }
 
     public mutating func count(_ counter: DriverCounter, by amount: Int = 1) {

@@ -34,14 +34,6 @@ public struct ObservationLedger: Sendable {
             instance = r.instance
             subdevice = r.subdevice
         }
-
-        /// Whether `r` has this key, without building one (no string is copied).
-        func matches(_ r: NumericReading) -> Bool {
-            let d = r.descriptor
-            guard instance == d.instance, subdevice == d.subdevice else { return false }
-            if let code = d.mappedCode { return unmappedVendorCode == nil && self.code == code }
-            return unmappedVendorCode == (d.metric.referenceID ?? d.metric.vendorCode)
-        }
     }
 
     private struct Entry: Sendable {
@@ -201,9 +193,10 @@ public struct ObservationLedger: Sendable {
         // by a few places: the next few entries are checked before any index.
         var candidate = nextHint
         let scanEnd = min(entries.count, nextHint + 4)
-        // Most often the very descriptor the driver used last time: one pointer comparison.
-        while candidate < scanEnd, entries[candidate].reading.descriptor !== r.descriptor,
-              !entries[candidate].key.matches(r) { candidate += 1 }
+        // Most often the very descriptor the driver used last time: pointer comparisons only (a
+        // value described anew is found by its key below).
+        let descriptor = r.descriptor
+        while candidate < scanEnd, entries[candidate].reading.descriptor !== descriptor { candidate += 1 }
         // Where the descriptor is remembered when the scan missed (a value found by position
         // needs no other way in).
         var recentSlot: Int?
@@ -211,9 +204,9 @@ public struct ObservationLedger: Sendable {
             found = candidate
             mappedKey = nil
         } else {
-            let slot = Self.recentSlot(r.descriptor)
+            let slot = Self.recentSlot(descriptor)
             recentSlot = slot
-            if let recent = recentByDescriptor[slot], recent < entries.count, entries[recent].reading.descriptor === r.descriptor {
+            if let recent = recentByDescriptor[slot], recent < entries.count, entries[recent].reading.descriptor === descriptor {
                 // An entry holding this very descriptor is its value's entry (the key is the
                 // descriptor's), and holding it keeps the address from being reused.
                 found = recent
@@ -251,7 +244,7 @@ public struct ObservationLedger: Sendable {
         if gap > 0, e.mark == nil, e.reading.state != .absent {
             e.period = min(max(gap, periodBounds.lowerBound), periodBounds.upperBound)
         }
-        e.reading = r
+        e.reading.replace(with: r)
         e.lastUpdate = r.hostTime
         e.mark = nil
         return changed

@@ -8,12 +8,14 @@ public struct DecimalValue: Hashable, Sendable {
     public var mantissa: Int64
     public var exponent: Int8
 
+    @inlinable
     public init(mantissa: Int64, exponent: Int8 = 0) {
         self.mantissa = mantissa
         self.exponent = exponent
     }
 
     /// `raw` scaled by `10^exponent`, e.g. `DecimalValue(raw: 9665, exponent: -2)` = 96.65.
+    @inlinable
     public init(raw: Int, exponent: Int8) {
         self.init(mantissa: Int64(raw), exponent: exponent)
     }

@@ -50,6 +50,19 @@ public struct NumericReading: Hashable, Sendable {
                   ageNanoseconds: ageNanoseconds)
     }
 
+    /// Becomes equal to `other`. When both share a descriptor it stays in place: a store that
+    /// keeps the latest reading per value (the ledger, for every reading) then counts no
+    /// references and copies no strings it does not have to.
+    public mutating func replace(with other: NumericReading) {
+        if descriptor !== other.descriptor { descriptor = other.descriptor }
+        value = other.value
+        state = other.state
+        if reason != nil || other.reason != nil { reason = other.reason }
+        deviceTime = other.deviceTime
+        hostTime = other.hostTime
+        ageNanoseconds = other.ageNanoseconds
+    }
+
     /// Gives this reading a descriptor with one field changed (others keep the one they share).
     private mutating func editDescriptor(_ body: (inout NumericDescriptor.Fields) -> Void) {
         var fields = descriptor.fields
@@ -58,66 +71,66 @@ public struct NumericReading: Hashable, Sendable {
     }
 
     public var metric: MetricIdentity {
-        get { descriptor.fields.metric }
+        @inlinable get { descriptor.metric }
         set { editDescriptor { $0.metric = newValue } }
     }
     /// Which of several sources of the same metric this is: SpO2 module 1 or 2, pressure channel
     /// P1–P8, temperature T1–T6. 1 when the device has only one. Stable across sessions.
     public var instance: UInt16 {
-        get { descriptor.fields.instance }
+        @inlinable get { descriptor.instance }
         set { editDescriptor { $0.instance = newValue } }
     }
     /// The value's place in the device's object tree (IHE PCD-01 OBX-4), when the driver knows it.
     public var containment: Containment? {
-        get { descriptor.fields.containment }
+        @inlinable get { descriptor.containment }
         set { editDescriptor { $0.containment = newValue } }
     }
     /// UCUM unit (`/min`, `mm[Hg]`, `%`, `Cel`); `nil` only when the device's unit code is not mapped,
     /// in which case ``vendorUnit`` says what the device sent.
     public var unit: String? {
-        get { descriptor.fields.unit }
+        @inlinable get { descriptor.unit }
         set { editDescriptor { $0.unit = newValue } }
     }
     /// MDC unit code (partition 4, e.g. 264864 `MDC_DIM_BEAT_PER_MIN`), when known.
     public var unitCode: UInt32? {
-        get { descriptor.fields.unitCode }
+        @inlinable get { descriptor.unitCode }
         set { editDescriptor { $0.unitCode = newValue } }
     }
     /// The device's own unit code when it has one (kept for unmapped units and for audit).
     public var vendorUnit: String? {
-        get { descriptor.fields.vendorUnit }
+        @inlinable get { descriptor.vendorUnit }
         set { editDescriptor { $0.vendorUnit = newValue } }
     }
     /// Body site or measurement site as the device names it: pressure label `ART`, temperature site `ESO`.
     public var site: String? {
-        get { descriptor.fields.site }
+        @inlinable get { descriptor.site }
         set { editDescriptor { $0.site = newValue } }
     }
     /// Where the value was derived from when one metric has several sources: `ECG`, `pleth`, `ART`.
     public var source: String? {
-        get { descriptor.fields.source }
+        @inlinable get { descriptor.source }
         set { editDescriptor { $0.source = newValue } }
     }
     /// How an episodic measurement was taken: NIBP cuff mode `manual`, `auto`, `stat`.
     public var mode: String? {
-        get { descriptor.fields.mode }
+        @inlinable get { descriptor.mode }
         set { editDescriptor { $0.mode = newValue } }
     }
     /// The label the device shows for this value on its screen (IntelliVue `ABP`, GE `P1`), as sent.
     public var displayLabel: String? {
-        get { descriptor.fields.displayLabel }
+        @inlinable get { descriptor.displayLabel }
         set { editDescriptor { $0.displayLabel = newValue } }
     }
     /// `true` for a measurement taken at one moment (NIBP, a spot temperature): ``deviceTime`` is
     /// when it was measured, and it is reported once per measurement, not on every update.
     public var episodic: Bool {
-        get { descriptor.fields.episodic }
+        @inlinable get { descriptor.episodic }
         set { editDescriptor { $0.episodic = newValue } }
     }
     /// Which device behind the port sent it, for ports with several (a pump rack); `nil` for the
     /// port's only device.
     public var subdevice: String? {
-        get { descriptor.fields.subdevice }
+        @inlinable get { descriptor.subdevice }
         set { editDescriptor { $0.subdevice = newValue } }
     }
 
@@ -157,6 +170,13 @@ public final class NumericDescriptor: Hashable, Sendable {
     }
 
     let fields: Fields
+    // What the ledger and the encoders read for every reading, stored apart from `fields` so that
+    // other modules read them in place (inlinable) instead of calling an accessor.
+    @usableFromInline let hotInstance: UInt16
+    @usableFromInline let hotEpisodic: Bool
+    @usableFromInline let hotMappedCode: UInt32?
+    @usableFromInline let hotIsMapped: Bool
+    @usableFromInline let hotSubdevice: String?
     /// Feed fields, each starting with its comma: `,"metric":…` up to the containment; `,"unit":…`
     /// to the vendor unit; the labels and the episodic flag (possibly empty).
     let identityJSON: [UInt8]
@@ -164,7 +184,7 @@ public final class NumericDescriptor: Hashable, Sendable {
     let labelsJSON: [UInt8]
 
     public var metric: MetricIdentity { fields.metric }
-    public var instance: UInt16 { fields.instance }
+    @inlinable public var instance: UInt16 { hotInstance }
     public var containment: Containment? { fields.containment }
     public var unit: String? { fields.unit }
     public var unitCode: UInt32? { fields.unitCode }
@@ -173,12 +193,12 @@ public final class NumericDescriptor: Hashable, Sendable {
     public var source: String? { fields.source }
     public var mode: String? { fields.mode }
     public var displayLabel: String? { fields.displayLabel }
-    public var episodic: Bool { fields.episodic }
-    public var subdevice: String? { fields.subdevice }
+    @inlinable public var episodic: Bool { hotEpisodic }
+    @inlinable public var subdevice: String? { hotSubdevice }
     /// Whether the vendor code is mapped to an MDC term.
-    public var isMapped: Bool { fields.metric.referenceID != nil }
+    @inlinable public var isMapped: Bool { hotIsMapped }
     /// The MDC code when the value is mapped (read without copying the metric's strings).
-    public var mappedCode: UInt32? { fields.metric.referenceID != nil ? fields.metric.code : nil }
+    @inlinable public var mappedCode: UInt32? { hotMappedCode }
 
     public convenience init(metric: MetricIdentity, instance: UInt16 = 1, containment: Containment? = nil, unit: String?,
                             unitCode: UInt32? = nil, vendorUnit: String? = nil, site: String? = nil, source: String? = nil,
@@ -191,6 +211,11 @@ public final class NumericDescriptor: Hashable, Sendable {
 
     init(_ fields: Fields) {
         self.fields = fields
+        hotInstance = fields.instance
+        hotEpisodic = fields.episodic
+        hotMappedCode = fields.metric.referenceID != nil ? fields.metric.code : nil
+        hotIsMapped = fields.metric.referenceID != nil
+        hotSubdevice = fields.subdevice
         (identityJSON, unitJSON, labelsJSON) = JSONObjectWriter.descriptorFragments(fields)
     }
 

@@ -6,6 +6,7 @@
 public struct Timestamp: Hashable, Comparable, Sendable {
     public var nanosecondsSinceEpoch: Int64
 
+    @inlinable
     public init(nanosecondsSinceEpoch: Int64) {
         self.nanosecondsSinceEpoch = nanosecondsSinceEpoch
     }
@@ -14,6 +15,7 @@ public struct Timestamp: Hashable, Comparable, Sendable {
         self.nanosecondsSinceEpoch = seconds * 1_000_000_000 + nanoseconds
     }
 
+    @inlinable
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
         lhs.nanosecondsSinceEpoch < rhs.nanosecondsSinceEpoch
     }
@@ -24,6 +26,7 @@ public struct Timestamp: Hashable, Comparable, Sendable {
         return r < 0 ? q - 1 : q
     }
 
+    @inlinable
     public func adding(nanoseconds: Int64) -> Timestamp {
         Timestamp(nanosecondsSinceEpoch: nanosecondsSinceEpoch + nanoseconds)
     }
@@ -33,6 +36,7 @@ public struct Timestamp: Hashable, Comparable, Sendable {
     }
 
     /// Nanoseconds from `other` to `self` (positive when `self` is later).
+    @inlinable
     public func nanoseconds(since other: Timestamp) -> Int64 {
         nanosecondsSinceEpoch - other.nanosecondsSinceEpoch
     }

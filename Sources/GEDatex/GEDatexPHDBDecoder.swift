@@ -213,15 +213,19 @@ struct GEDatexPHDBDecoder: Sendable {
             }
             let value: DecimalValue? = (state == .absent || GEDatexControlCode.isControl(raw))
                 ? nil : DecimalValue(raw: Int(raw), exponent: specs[index].exponent)
-            let reading = NumericReading(descriptor: resolve(rule: rule, index: index, cls: c, header: groupHeader),
-                                         value: value, state: state, reason: reason, deviceTime: deviceTime,
-                                         hostTime: hostTime)
+            let descriptor = resolve(rule: rule, index: index, cls: c, header: groupHeader)
             if isNIBP {
-                nibpReadings.append(reading)
+                nibpReadings.append(NumericReading(descriptor: descriptor, value: value, state: state, reason: reason,
+                                                   deviceTime: deviceTime, hostTime: hostTime))
                 nibpRaw.append(raw)
                 nibpHeader = groupHeader
             } else {
-                emit(consume reading, into: &output)
+                // Made where it is stored: a reading built first and appended after is copied.
+                emitted += 1
+                if !descriptor.isMapped { emittedUnmapped += 1 }
+                output.observations.append(.numeric(NumericReading(descriptor: descriptor, value: value, state: state,
+                                                                   reason: reason, deviceTime: deviceTime,
+                                                                   hostTime: hostTime)))
             }
         }
         if let h = nibpHeader, nibpRaw.count == 4 {
