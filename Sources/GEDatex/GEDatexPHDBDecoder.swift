@@ -14,32 +14,27 @@ struct GEDatexPHDBDecoder: Sendable {
     /// Latest invasive pressure site code per channel 1…8, for labelling pressure waveforms.
     private(set) var pressureSites = [Int?](repeating: nil, count: 9)
 
-    private let hrSources: GEDatexLabelMap
-    private let ecgLeads: GEDatexLabelMap
-    private let pressureSiteMap: GEDatexLabelMap
-    private let pressureFamilies: GEDatexLabelMap
-    private let temperatureSites: GEDatexLabelMap
-    private let co2Sources: GEDatexLabelMap
-    private let spo2Slots: GEDatexLabelMap
-    private let agents: GEDatexLabelMap
-    /// What each field's value is, per label code 0..<32, resolved once: `[class][field][code]`
-    /// (one entry for fields whose metric does not depend on a label). Readings share these.
-    private var resolved: [[[NumericDescriptor]]] = []
+    private let maps: LabelMaps
+    /// The tables' fields of every class in one flat list (class `c` starts at `classStart[c]`),
+    /// with only what decoding reads: the table rows also hold strings, and touching those for
+    /// every field of every record cost reference counting.
+    private let plans: [GEDatexFieldPlan]
+    private let classStart: [Int]
+    /// What each field's value is, per label code 0..<32 (one entry for fields whose metric does
+    /// not depend on a label), from ``GEDatexFieldPlan/firstDescriptor``. Readings share these.
+    private let resolved: [NumericDescriptor]
     /// Device time of the latest NIBP measurement from an auxiliary subrecord (type 4), if any came.
     private var auxNIBPTime: UInt32?
-    /// Per field: the reason and host time of the absent reading last forwarded, `nil` when the last
-    /// one was not absent.
-    private var absentMemo: [[(reason: String?, forwarded: Timestamp)?]] = []
+    /// Per field (flat, as ``plans``): the reason and host time of the absent reading last
+    /// forwarded, `nil` when the last one was not absent.
+    private var absentMemo: [(reason: String?, forwarded: Timestamp)?]
     /// An unchanged absent field is repeated this often, so a consumer that joins late (or lost a
     /// record) learns within a minute that the field is still absent.
     static let absentRefreshNanoseconds: Int64 = 60_000_000_000
     /// Per field that starts a group (fields sharing one group header): the reason and host time
     /// the whole group was last forwarded absent because its module is missing or inactive. Most
     /// monitors report dozens of such groups; while one stays so, it is skipped whole.
-    private var groupAbsentMemo: [[(reason: String, forwarded: Timestamp)?]] = []
-    /// Per field that starts a group: the index past the group's last field, or 0 for a group that
-    /// holds NIBP fields (those always go through the cuff-cycle tracker).
-    private var groupEnds: [[Int]] = []
+    private var groupAbsentMemo: [(reason: String, forwarded: Timestamp)?]
     /// Readings appended by the current ``decode(record:header:hostTime:zone:into:)``, and how
     /// many of them are unmapped.
     private var emitted = 0
@@ -51,53 +46,84 @@ struct GEDatexPHDBDecoder: Sendable {
     /// every GE session resolves labels alike, and a copy per port cost about 200 KB and a few
     /// milliseconds at each connect.
     static func forSharedTables() -> GEDatexPHDBDecoder {
-        GEDatexPHDBDecoder(tables: .shared, precomputed: sharedResolution)
+        GEDatexPHDBDecoder(tables: .shared, layout: sharedLayout)
     }
 
-    private static let sharedResolution = GEDatexPHDBDecoder(tables: .shared, precomputed: nil).resolved
+    private static let sharedLayout = Layout(tables: .shared)
 
     init(tables: GEDatexTables) {
-        self.init(tables: tables, precomputed: nil)
+        self.init(tables: tables, layout: Layout(tables: tables))
     }
 
-    private init(tables: GEDatexTables, precomputed: [[[NumericDescriptor]]]?) {
+    private init(tables: GEDatexTables, layout: Layout) {
         self.tables = tables
-        hrSources = tables.labelMap("hr-source")
-        ecgLeads = tables.labelMap("ecg-lead")
-        pressureSiteMap = tables.labelMap("pressure-site")
-        pressureFamilies = tables.labelMap("pressure-family")
-        temperatureSites = tables.labelMap("temp-site")
-        co2Sources = tables.labelMap("co2-rr-source")
-        spo2Slots = tables.labelMap("spo2-slot")
-        agents = tables.labelMap("agent")
-        absentMemo = tables.fields.map { [(reason: String?, forwarded: Timestamp)?](repeating: nil, count: $0.count) }
-        groupAbsentMemo = tables.fields.map { [(reason: String, forwarded: Timestamp)?](repeating: nil, count: $0.count) }
-        groupEnds = tables.fields.map { specs in
-            var ends = [Int](repeating: 0, count: specs.count)
-            var start = 0
-            while start < specs.count {
-                var end = start
-                var nibp = false
-                while end < specs.count, specs[end].header == specs[start].header {
-                    if case .nibp = specs[end].rule { nibp = true }
-                    end += 1
-                }
-                ends[start] = nibp ? 0 : end
-                start = end
-            }
-            return ends
+        maps = layout.maps
+        plans = layout.plans
+        classStart = layout.classStart
+        resolved = layout.resolved
+        absentMemo = Array(repeating: nil, count: layout.plans.count)
+        groupAbsentMemo = Array(repeating: nil, count: layout.plans.count)
+    }
+
+    /// The label maps the rules read.
+    private struct LabelMaps: Sendable {
+        let hrSources, ecgLeads, pressureSiteMap, pressureFamilies, temperatureSites, co2Sources, spo2Slots,
+            agents: GEDatexLabelMap
+
+        init(_ tables: GEDatexTables) {
+            hrSources = tables.labelMap("hr-source")
+            ecgLeads = tables.labelMap("ecg-lead")
+            pressureSiteMap = tables.labelMap("pressure-site")
+            pressureFamilies = tables.labelMap("pressure-family")
+            temperatureSites = tables.labelMap("temp-site")
+            co2Sources = tables.labelMap("co2-rr-source")
+            spo2Slots = tables.labelMap("spo2-slot")
+            agents = tables.labelMap("agent")
         }
-        if let precomputed {
-            resolved = precomputed
-            return
-        }
-        resolved = tables.fields.map { specs in
-            specs.map { spec in
-                switch spec.rule {
-                case .fixed, .staleLabelBit, .nibp: [descriptor(spec, code: 0)]
-                default: (0..<Self.resolvedCodes).map { descriptor(spec, code: $0) }
+    }
+
+    /// Everything a decoder derives from the tables alone.
+    private struct Layout: Sendable {
+        let maps: LabelMaps
+        let plans: [GEDatexFieldPlan]
+        let classStart: [Int]
+        let resolved: [NumericDescriptor]
+
+        init(tables: GEDatexTables) {
+            let maps = LabelMaps(tables)
+            self.maps = maps
+            var plans: [GEDatexFieldPlan] = []
+            var classStart: [Int] = []
+            var resolved: [NumericDescriptor] = []
+            for specs in tables.fields {
+                classStart.append(plans.count)
+                var start = 0
+                while start < specs.count {
+                    var end = start
+                    var nibp = false
+                    while end < specs.count, specs[end].header == specs[start].header {
+                        if case .nibp = specs[end].rule { nibp = true }
+                        end += 1
+                    }
+                    for index in start..<end {
+                        let spec = specs[index]
+                        let codes: Int
+                        switch spec.rule {
+                        case .fixed, .staleLabelBit, .nibp: codes = 1
+                        default: codes = GEDatexPHDBDecoder.resolvedCodes
+                        }
+                        let flatEnd = classStart[classStart.count - 1] + end
+                        plans.append(GEDatexFieldPlan(spec, groupEnd: index == start && !nibp ? flatEnd : 0,
+                                                      firstDescriptor: resolved.count))
+                        for code in 0..<codes { resolved.append(GEDatexPHDBDecoder.descriptor(spec, code: code, maps: maps)) }
+                    }
+                    start = end
                 }
             }
+            classStart.append(plans.count)
+            self.plans = plans
+            self.classStart = classStart
+            self.resolved = resolved
         }
     }
 
@@ -159,61 +185,63 @@ struct GEDatexPHDBDecoder: Sendable {
         var absentRepeats = 0
         defer { if absentRepeats > 0 { output.count("readings.absent-repeats-suppressed", by: absentRepeats) } }
         let c = cls.rawValue
-        let specs = tables.fields[c]
+        // Local copies: one reference count each per class, not one per field.
+        let plans = self.plans
+        let resolved = self.resolved
+        let first = classStart[c], past = classStart[c + 1]
         // Fields of a group forwarded absent together (below this index) skip their own memo.
         var forcedUntil = 0
-        // Access fields of the spec in place (`specs[index].x`): copying a whole spec costs a
-        // dozen reference-count operations per field.
-        var index = 0
-        while index < specs.count {
-            defer { index += 1 }
-            let headerAt = specs[index].header
-            if headerAt != headerOffset {
-                headerOffset = headerAt
-                groupHeader = GEDatexGroupHeader(body: body, at: headerAt)
-                if c == 0, headerAt == 0 { ecgLabel = groupHeader.moduleExists ? groupHeader.label : nil }
-                let channel = specs[index].pressureChannel
+        var field = first
+        plans.withUnsafeBufferPointer { plans in
+        resolved.withUnsafeBufferPointer { resolved in
+        while field < past {
+            defer { field += 1 }
+            let plan = plans[field]
+            if plan.header != headerOffset {
+                headerOffset = plan.header
+                groupHeader = GEDatexGroupHeader(body: body, at: plan.header)
+                if c == 0, plan.header == 0 { ecgLabel = groupHeader.moduleExists ? groupHeader.label : nil }
+                let channel = plan.pressureChannel
                 if channel > 0, channel < pressureSites.count {
                     pressureSites[channel] = groupHeader.moduleExists ? Int(groupHeader.label) : nil
                 }
-                let end = groupEnds[c][index]
+                let end = plan.groupEnd
                 if end > 0, let reason = GEDatexValueState.groupAbsence(groupHeader) {
-                    if let memo = groupAbsentMemo[c][index], memo.reason == reason,
+                    if let memo = groupAbsentMemo[field], memo.reason == reason,
                        hostTime.nanoseconds(since: memo.forwarded) < Self.absentRefreshNanoseconds {
-                        absentRepeats += end - index
-                        index = end - 1
+                        absentRepeats += end - field
+                        field = end - 1
                         continue
                     }
-                    groupAbsentMemo[c][index] = (reason, hostTime)
+                    groupAbsentMemo[field] = (reason, hostTime)
                     forcedUntil = end
-                } else if groupAbsentMemo[c][index] != nil {
-                    groupAbsentMemo[c][index] = nil
+                } else if groupAbsentMemo[field] != nil {
+                    groupAbsentMemo[field] = nil
                 }
             }
-            let raw = body.geInt16(specs[index].offset)
-            let rule = specs[index].rule
+            let raw = body.geInt16(plan.offset)
             var staleBit: Int?
-            if case .staleLabelBit(let bit) = rule { staleBit = bit }
-            let (state, reason) = GEDatexValueState.evaluate(raw: raw, header: groupHeader, kind: specs[index].groupKind,
+            if case .staleLabelBit(let bit) = plan.rule { staleBit = bit }
+            let (state, reason) = GEDatexValueState.evaluate(raw: raw, header: groupHeader, kind: plan.groupKind,
                                                              staleLabelBit: staleBit)
             var isNIBP = false
-            if case .nibp = rule { isNIBP = true }
+            if case .nibp = plan.rule { isNIBP = true }
             if state == .absent, !isNIBP {
                 // An absent field is forwarded when it becomes absent (or its reason changes), and
                 // then once a minute, not in every record: most monitors report dozens of groups
                 // they do not have.
-                if index >= forcedUntil, let memo = absentMemo[c][index], memo.reason == reason,
+                if field >= forcedUntil, let memo = absentMemo[field], memo.reason == reason,
                    hostTime.nanoseconds(since: memo.forwarded) < Self.absentRefreshNanoseconds {
                     absentRepeats += 1
                     continue
                 }
-                absentMemo[c][index] = (reason, hostTime)
-            } else if absentMemo[c][index] != nil {
-                absentMemo[c][index] = nil
+                absentMemo[field] = (reason, hostTime)
+            } else if absentMemo[field] != nil {
+                absentMemo[field] = nil
             }
             let value: DecimalValue? = (state == .absent || GEDatexControlCode.isControl(raw))
-                ? nil : DecimalValue(raw: Int(raw), exponent: specs[index].exponent)
-            let descriptor = resolve(rule: rule, index: index, cls: c, header: groupHeader)
+                ? nil : DecimalValue(raw: Int(raw), exponent: plan.exponent)
+            let descriptor = resolve(plan, field: field, cls: c, header: groupHeader, from: resolved)
             if isNIBP {
                 nibpReadings.append(NumericReading(descriptor: descriptor, value: value, state: state, reason: reason,
                                                    deviceTime: deviceTime, hostTime: hostTime))
@@ -227,6 +255,8 @@ struct GEDatexPHDBDecoder: Sendable {
                                                                    reason: reason, deviceTime: deviceTime,
                                                                    hostTime: hostTime)))
             }
+        }
+        }
         }
         if let h = nibpHeader, nibpRaw.count == 4 {
             switch nibp.step(header: h, sys: nibpRaw[0], dia: nibpRaw[1], mean: nibpRaw[2], rate: nibpRaw[3]) {
@@ -288,7 +318,7 @@ struct GEDatexPHDBDecoder: Sendable {
         }
     }
 
-    private func metric(_ entry: GEDatexLabelEntry?, _ spec: GEDatexFieldSpec) -> MetricIdentity {
+    private static func metric(_ entry: GEDatexLabelEntry?, _ spec: GEDatexFieldSpec) -> MetricIdentity {
         guard let entry, let ref = entry.referenceID else { return .unmapped(spec.vendorCode) }
         return MetricIdentity(referenceID: ref, code: entry.code, vendorCode: spec.vendorCode)
     }
@@ -299,56 +329,57 @@ struct GEDatexPHDBDecoder: Sendable {
     }
 
     /// What a field's value is under the group's current label (table lookup; slow path for odd codes).
-    private func resolve(rule: GEDatexFieldSpec.Rule, index: Int, cls: Int,
-                         header: GEDatexGroupHeader) -> NumericDescriptor {
+    @inline(__always)
+    private func resolve(_ plan: GEDatexFieldPlan, field: Int, cls: Int, header: GEDatexGroupHeader,
+                         from resolved: UnsafeBufferPointer<NumericDescriptor>) -> NumericDescriptor {
         let code: Int
-        switch rule {
-        case .fixed, .staleLabelBit, .nibp: return resolved[cls][index][0]
+        switch plan.rule {
+        case .fixed, .staleLabelBit, .nibp: return resolved[plan.firstDescriptor]
         case .hrSource: code = header.heartRateSource
         case .ecgLead(let channel): code = header.ecgLead(channel: channel)
         case .pressureSite, .temperatureSite, .agent: code = Int(header.label)
         case .co2RespirationSource: code = header.co2RespirationSource
         case .spo2Slot: code = header.spo2Slot
         }
-        if code < Self.resolvedCodes { return resolved[cls][index][code] }
-        return descriptor(tables.fields[cls][index], code: code)
+        if code < Self.resolvedCodes { return resolved[plan.firstDescriptor + code] }
+        return Self.descriptor(tables.fields[cls][field - classStart[cls]], code: code, maps: maps)
     }
 
     /// The descriptor of a field's value under label `code`.
-    private func descriptor(_ spec: GEDatexFieldSpec, code: Int) -> NumericDescriptor {
-        let (metric, label) = resolveSlow(spec, code: code)
+    private static func descriptor(_ spec: GEDatexFieldSpec, code: Int, maps: LabelMaps) -> NumericDescriptor {
+        let (metric, label) = resolveSlow(spec, code: code, maps: maps)
         var probe = NumericReading(metric: metric, instance: spec.instance, containment: spec.containment, value: nil,
                                    unit: spec.unit, unitCode: spec.unitCode, state: .absent,
                                    displayLabel: spec.displayLabel, deviceTime: nil, hostTime: Timestamp(nanosecondsSinceEpoch: 0))
-        Self.place(label, of: spec.rule, in: &probe)
+        place(label, of: spec.rule, in: &probe)
         return probe.descriptor
     }
 
-    private func resolveSlow(_ spec: GEDatexFieldSpec, code: Int) -> (MetricIdentity, String?) {
+    private static func resolveSlow(_ spec: GEDatexFieldSpec, code: Int, maps: LabelMaps) -> (MetricIdentity, String?) {
         switch spec.rule {
         case .fixed, .staleLabelBit, .nibp:
             return (spec.metric, nil)
         case .hrSource:
-            let e = hrSources.entry(code)
-            return (metric(e, spec), Self.labelText(e, code: code))
+            let e = maps.hrSources.entry(code)
+            return (metric(e, spec), labelText(e, code: code))
         case .ecgLead:
-            return (spec.metric, Self.labelText(ecgLeads.entry(code), code: code))
+            return (spec.metric, labelText(maps.ecgLeads.entry(code), code: code))
         case .pressureSite(let component):
-            let siteEntry = pressureSiteMap.entry(code)
-            let family = pressureFamilies.entry(siteEntry?.component ?? "GEN", component: component.rawValue)
-            return (metric(family, spec), Self.labelText(siteEntry, code: code))
+            let siteEntry = maps.pressureSiteMap.entry(code)
+            let family = maps.pressureFamilies.entry(siteEntry?.component ?? "GEN", component: component.rawValue)
+            return (metric(family, spec), labelText(siteEntry, code: code))
         case .temperatureSite:
-            let e = temperatureSites.entry(code)
-            return (metric(e, spec), Self.labelText(e, code: code))
+            let e = maps.temperatureSites.entry(code)
+            return (metric(e, spec), labelText(e, code: code))
         case .co2RespirationSource:
-            let e = co2Sources.entry(code)
-            return (metric(e, spec), Self.labelText(e, code: code))
+            let e = maps.co2Sources.entry(code)
+            return (metric(e, spec), labelText(e, code: code))
         case .spo2Slot:
-            let e = spo2Slots.entry(code)
-            return (metric(e, spec), Self.labelText(e, code: code))
+            let e = maps.spo2Slots.entry(code)
+            return (metric(e, spec), labelText(e, code: code))
         case .agent(let endTidal):
-            let e = agents.entry(code, component: endTidal ? "et" : "fi")
-            return (metric(e, spec), Self.labelText(e, code: code))
+            let e = maps.agents.entry(code, component: endTidal ? "et" : "fi")
+            return (metric(e, spec), labelText(e, code: code))
         }
     }
 
