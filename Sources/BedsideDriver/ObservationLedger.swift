@@ -195,8 +195,8 @@ public struct ObservationLedger: Sendable {
         let scanEnd = min(entries.count, nextHint + 4)
         // Most often the very descriptor the driver used last time: pointer comparisons only (a
         // value described anew is found by its key below).
-        let descriptor = r.descriptor
-        while candidate < scanEnd, entries[candidate].reading.descriptor !== descriptor { candidate += 1 }
+        let descriptor = ObjectIdentifier(r.descriptor)
+        while candidate < scanEnd, ObjectIdentifier(entries[candidate].reading.descriptor) != descriptor { candidate += 1 }
         // Where the descriptor is remembered when the scan missed (a value found by position
         // needs no other way in).
         var recentSlot: Int?
@@ -206,7 +206,8 @@ public struct ObservationLedger: Sendable {
         } else {
             let slot = Self.recentSlot(descriptor)
             recentSlot = slot
-            if let recent = recentByDescriptor[slot], recent < entries.count, entries[recent].reading.descriptor === descriptor {
+            if let recent = recentByDescriptor[slot], recent < entries.count,
+               ObjectIdentifier(entries[recent].reading.descriptor) == descriptor {
                 // An entry holding this very descriptor is its value's entry (the key is the
                 // descriptor's), and holding it keeps the address from being reused.
                 found = recent
@@ -343,8 +344,8 @@ public struct ObservationLedger: Sendable {
         }
     }
 
-    private static func recentSlot(_ d: NumericDescriptor) -> Int {
-        let bits = UInt64(UInt(bitPattern: ObjectIdentifier(d)))
+    private static func recentSlot(_ d: ObjectIdentifier) -> Int {
+        let bits = UInt64(UInt(bitPattern: d))
         return Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> 56)
     }
 

@@ -11,7 +11,10 @@
 /// as the reading's own: setting one gives this reading a changed copy of its descriptor.
 public struct NumericReading: Hashable, Sendable {
     /// What the value is; shared between readings of the same value.
-    public private(set) var descriptor: NumericDescriptor
+    @inlinable public var descriptor: NumericDescriptor { storedDescriptor }
+    // Set only here (a changed field gets a changed copy); visible to inlined code so that a
+    // reading is made and read in place from other modules.
+    @usableFromInline var storedDescriptor: NumericDescriptor
     /// The number, exactly as the device gave it after its documented scaling; `nil` when absent.
     public var value: DecimalValue?
     public var state: MeasurementState
@@ -26,9 +29,10 @@ public struct NumericReading: Hashable, Sendable {
 
     /// A reading of the value `descriptor` describes: the fast path for drivers that keep one
     /// descriptor per field.
+    @inlinable
     public init(descriptor: NumericDescriptor, value: DecimalValue?, state: MeasurementState, reason: String? = nil,
                 deviceTime: DeviceTime?, hostTime: Timestamp, ageNanoseconds: Int64? = nil) {
-        self.descriptor = descriptor
+        storedDescriptor = descriptor
         self.value = value
         self.state = state
         self.reason = reason
@@ -53,8 +57,9 @@ public struct NumericReading: Hashable, Sendable {
     /// Becomes equal to `other`. When both share a descriptor it stays in place: a store that
     /// keeps the latest reading per value (the ledger, for every reading) then counts no
     /// references and copies no strings it does not have to.
+    @inlinable
     public mutating func replace(with other: NumericReading) {
-        if descriptor !== other.descriptor { descriptor = other.descriptor }
+        if storedDescriptor !== other.storedDescriptor { storedDescriptor = other.storedDescriptor }
         value = other.value
         state = other.state
         if reason != nil || other.reason != nil { reason = other.reason }
@@ -67,7 +72,7 @@ public struct NumericReading: Hashable, Sendable {
     private mutating func editDescriptor(_ body: (inout NumericDescriptor.Fields) -> Void) {
         var fields = descriptor.fields
         body(&fields)
-        if fields != descriptor.fields { descriptor = NumericDescriptor(fields) }
+        if fields != descriptor.fields { storedDescriptor = NumericDescriptor(fields) }
     }
 
     public var metric: MetricIdentity {

@@ -60,23 +60,26 @@ public struct ReplayBench {
         let start = BridgeClock.monotonicNanoseconds()
         driver.start(now: chunks.first?.time ?? Timestamp(nanosecondsSinceEpoch: 0), into: &output)
         output.reset()
-        for chunk in chunks {
-            chunk.bytes.withUnsafeBytes { driver.receive($0, now: chunk.time, into: &output) }
-            do {
-                count += output.observations.count
-                for i in output.observations.indices {
-                    if measureSpan, let t = output.observations[i].deviceTime?.instant {
+        // By index: iterating copies each chunk (a reference count per read, not part of decoding).
+        for k in chunks.indices {
+            let time = chunks[k].time
+            chunks[k].bytes.withUnsafeBytes { driver.receive($0, now: time, into: &output) }
+            count += output.observations.count
+            // Through the buffer: an element passed from the array itself is copied first.
+            output.observations.withUnsafeBufferPointer { observations in
+                for i in observations.indices {
+                    if measureSpan, let t = observations[i].deviceTime?.instant {
                         if first.map({ t < $0 }) ?? true { first = t }
                         if last.map({ t > $0 }) ?? true { last = t }
                     }
                     if encodeJSON {
                         seq += 1
                         line.removeAll(keepingCapacity: true)
-                        encoder.append(seq: seq, device: identity, observation: output.observations[i], to: &line)
+                        encoder.append(seq: seq, device: identity, observation: observations[i], to: &line)
                     }
                 }
-                output.reset()
             }
+            output.reset()
         }
         let seconds = Double(BridgeClock.monotonicNanoseconds() - start) / 1e9
         var span: Double?
