@@ -104,7 +104,10 @@ public struct DriverOutput: Sendable {
     }
 
     public mutating func count(_ counter: DriverCounter, by amount: Int = 1) {
-        for i in pendingCounts.indices where pendingCounts[i].0 == counter {
+        // Lengths first: most names differ in length, and comparing those is a load, not a call.
+        let length = counter.name.utf8.count
+        for i in pendingCounts.indices
+        where pendingCounts[i].0.name.utf8.count == length && pendingCounts[i].0 == counter {
             pendingCounts[i].1 += amount
             return
         }

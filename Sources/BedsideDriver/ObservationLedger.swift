@@ -82,6 +82,9 @@ public struct ObservationLedger: Sendable {
         nominalPeriod = descriptor.nominalUpdatePeriodNanoseconds
         ranges = descriptor.deviceRanges
         snapshotInterval = configuration.snapshotIntervalNanoseconds.flatMap { $0 > 0 ? $0 : nil }
+        // A monitor reports dozens of values; grown one doubling at a time this would be copied
+        // several times in the first second.
+        entries.reserveCapacity(64)
     }
 
     /// The time the ledger next needs ``tick(now:into:)``.

@@ -74,7 +74,7 @@ public struct GEDatexDriver: DeviceDriver {
         self.configuration = configuration
         let tables = GEDatexTables.shared
         phdb = GEDatexPHDBDecoder.forSharedTables()
-        waves = GEDatexWaveformDecoder(tables: tables)
+        waves = .shared
         session = GEDatexSession(plan: Self.plan(for: configuration, tables: tables))
     }
 

@@ -39,6 +39,9 @@ struct GEDatexPHDBDecoder: Sendable {
     /// many of them are unmapped.
     private var emitted = 0
     private var emittedUnmapped = 0
+    /// The current class's NIBP readings and raw values, held until the cuff-cycle tracker rules.
+    private var nibpReadings: [NumericReading] = []
+    private var nibpRaw: [Int16] = []
     private var nibpDescriptors: [(base: NumericDescriptor, bits: UInt16, descriptor: NumericDescriptor)] = []
     private static let resolvedCodes = 32
 
@@ -175,8 +178,9 @@ struct GEDatexPHDBDecoder: Sendable {
 
     private mutating func decodeClass(_ cls: GEDatexClass, body: UnsafeRawBufferPointer, deviceTime: DeviceTime,
                                       nibpTime: DeviceTime?, hostTime: Timestamp, into output: inout DriverOutput) {
-        var nibpReadings: [NumericReading] = []
-        var nibpRaw: [Int16] = []
+        // Kept between calls (emptied, capacity kept): a class holding NIBP fields comes in every record.
+        nibpReadings.removeAll(keepingCapacity: true)
+        nibpRaw.removeAll(keepingCapacity: true)
         var nibpHeader: GEDatexGroupHeader?
         var headerOffset = -1
         var groupHeader = GEDatexGroupHeader(status: 0, label: 0)

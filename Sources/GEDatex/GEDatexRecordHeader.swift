@@ -25,7 +25,7 @@ public struct GEDatexRecordHeader: Hashable, Sendable {
     /// `r_maintype` as sent.
     public var mainTypeCode: Int16
     /// The descriptors before the 0xFF terminator (never entries after it: those are garbage).
-    public var subrecords: [GEDatexSubrecordDescriptor]
+    public var subrecords: GEDatexSubrecordList
 
     public var mainType: GEDatexMainType? { GEDatexMainType(rawValue: mainTypeCode) }
 
@@ -38,7 +38,7 @@ public struct GEDatexRecordHeader: Hashable, Sendable {
         plugID = record.geUInt16(4)
         time = record.geUInt32(6)
         mainTypeCode = record.geInt16(14)
-        var list: [GEDatexSubrecordDescriptor] = []
+        var list = GEDatexSubrecordList()
         for k in 0..<GEDatexWire.maximumSubrecords {
             let at = 16 + 3 * k
             let type = record[at + 2]
@@ -50,13 +50,14 @@ public struct GEDatexRecordHeader: Hashable, Sendable {
 
     public init(length: Int, number: UInt8, driLevel: UInt8, plugID: UInt16 = 0, time: UInt32,
                 mainTypeCode: Int16, subrecords: [GEDatexSubrecordDescriptor]) {
+        // At most eight fit a header; more are dropped, as the wire format would.
         self.length = length
         self.number = number
         self.driLevel = driLevel
         self.plugID = plugID
         self.time = time
         self.mainTypeCode = mainTypeCode
-        self.subrecords = subrecords
+        self.subrecords = GEDatexSubrecordList(subrecords)
     }
 
     /// The 40 header bytes (descriptor list terminated with 0xFF when shorter than 8).

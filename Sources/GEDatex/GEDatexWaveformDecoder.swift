@@ -11,12 +11,37 @@ struct GEDatexWaveformDecoder: Sendable {
     private let ecgWaveLeads: GEDatexLabelMap
     private let ecgLeads: GEDatexLabelMap
     private let pressureSites: GEDatexLabelMap
+    /// What an ECG wave is under each 4-bit lead code, by waveform id (empty for other waves), and
+    /// the name of each pressure site code below 32: resolved once, not per segment (the label
+    /// maps are keyed by text).
+    private let leadResolution: [[(MetricIdentity, String?)]]
+    private let siteNames: [String?]
+    private static let resolvedSites = 32
+
+    /// A decoder for the shared tables, resolved once per process.
+    static let shared = GEDatexWaveformDecoder(tables: .shared)
 
     init(tables: GEDatexTables) {
         self.tables = tables
-        ecgWaveLeads = tables.labelMap("ecg-wave-lead")
-        ecgLeads = tables.labelMap("ecg-lead")
-        pressureSites = tables.labelMap("pressure-site")
+        let ecgWaveLeads = tables.labelMap("ecg-wave-lead")
+        let ecgLeads = tables.labelMap("ecg-lead")
+        let pressureSites = tables.labelMap("pressure-site")
+        self.ecgWaveLeads = ecgWaveLeads
+        self.ecgLeads = ecgLeads
+        self.pressureSites = pressureSites
+        leadResolution = tables.waves.map { spec in
+            guard let spec, case .ecgLead = spec.rule else { return [] }
+            return (0..<16).map { Self.resolveLead($0, spec: spec, ecgWaveLeads: ecgWaveLeads, ecgLeads: ecgLeads) }
+        }
+        siteNames = (0..<Self.resolvedSites).map { pressureSites.entry($0)?.label }
+    }
+
+    private static func resolveLead(_ lead: Int, spec: GEDatexWaveSpec, ecgWaveLeads: GEDatexLabelMap,
+                                    ecgLeads: GEDatexLabelMap) -> (MetricIdentity, String?) {
+        if let e = ecgWaveLeads.entry(lead), let ref = e.referenceID {
+            return (MetricIdentity(referenceID: ref, code: e.code, vendorCode: spec.vendorCode), e.label)
+        }
+        return (spec.metric, ecgLeads.entry(lead)?.label)
     }
 
     /// `context` supplies the latest ECG lead and pressure-site labels from PHDB records.
@@ -40,19 +65,21 @@ struct GEDatexWaveformDecoder: Sendable {
                 output.count("wave.unknown-id")
                 continue
             }
-            var samples = [Int32?]()
-            samples.reserveCapacity(count)
             var controlCode: Int16?
             var valid = 0
-            for k in 0..<count {
-                let s = record.geInt16(base + 6 + 2 * k)
-                if GEDatexControlCode.isControl(s) {
-                    samples.append(nil)
-                    controlCode = controlCode ?? s
-                } else {
-                    samples.append(Int32(s))
-                    valid += 1
+            // Written in place: an append per sample checks capacity every time.
+            let samples = [Int32?](unsafeUninitializedCapacity: count) { buffer, initialized in
+                for k in 0..<count {
+                    let s = record.geInt16(base + 6 + 2 * k)
+                    if GEDatexControlCode.isControl(s) {
+                        (buffer.baseAddress! + k).initialize(to: nil)
+                        controlCode = controlCode ?? s
+                    } else {
+                        (buffer.baseAddress! + k).initialize(to: Int32(s))
+                        valid += 1
+                    }
                 }
+                initialized = count
             }
             var state = MeasurementState.valid
             var reason: String?
@@ -82,15 +109,14 @@ struct GEDatexWaveformDecoder: Sendable {
         case .ecgLead(let channel):
             guard let label = context.ecgLabel else { return (spec.metric, nil) }
             let lead = Int((label >> UInt16(16 - 4 * channel)) & 0xF)
-            if let e = ecgWaveLeads.entry(lead), let ref = e.referenceID {
-                return (MetricIdentity(referenceID: ref, code: e.code, vendorCode: spec.vendorCode), e.label)
-            }
-            return (spec.metric, ecgLeads.entry(lead)?.label)
+            let resolved = leadResolution[Int(spec.id)]
+            return lead < resolved.count ? resolved[lead]
+                : Self.resolveLead(lead, spec: spec, ecgWaveLeads: ecgWaveLeads, ecgLeads: ecgLeads)
         case .pressure(let channel):
             guard channel < context.pressureSites.count, let site = context.pressureSites[channel] else {
                 return (spec.metric, nil)
             }
-            return (spec.metric, pressureSites.entry(site)?.label)
+            return (spec.metric, site >= 0 && site < siteNames.count ? siteNames[site] : pressureSites.entry(site)?.label)
         }
     }
 }
