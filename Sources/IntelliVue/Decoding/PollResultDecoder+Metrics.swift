@@ -11,7 +11,7 @@ extension PollResultDecoder {
         // Taken out to hold the only reference while editing, so nothing in it is copied; put
         // back when done.
         var (object, slot) = objects.take(key)
-        defer { objects.put(object, at: slot) }
+        defer { objects.put(&object, at: slot) }
         var numericValue: PDUReader?, numericCompound: PDUReader?
         var waveValue: PDUReader?, waveCompound: PDUReader?
         var stampAbsolute: DeviceTime?, stampRelative: UInt32?
@@ -60,6 +60,17 @@ extension PollResultDecoder {
         }
         let time = stampAbsolute ?? stampRelative.flatMap { $0 == 0 ? nil : deviceTime(relative: $0) } ?? replyTime
         do {
+            if var v = numericValue, numericCompound == nil {
+                // One value (most objects): no list to gather it in.
+                let decoded = try numeric(&v, object: &object, time: time, hostTime: hostTime, into: &output)
+                if Self.isEpisodic(decoded.physio) {
+                    emit([decoded], object: &object, measuredAt: stampAbsolute, into: &output)
+                } else {
+                    output.observations.append(.numeric(decoded.reading))
+                    output.count(.numerics)
+                }
+                numericValue = nil
+            }
             var readings: [DecodedNumeric] = []
             if var v = numericValue {
                 readings.append(try numeric(&v, object: &object, time: time, hostTime: hostTime, into: &output))
@@ -76,12 +87,12 @@ extension PollResultDecoder {
             if waveformsEnabled {
                 let waveTime = deviceTime(relative: relativeTime)
                 if var v = waveValue {
-                    try emitWave(&v, object: object, time: waveTime, hostTime: hostTime, into: &output)
+                    try emitWave(&v, object: &object, time: waveTime, hostTime: hostTime, into: &output)
                 }
                 if var v = waveCompound {
                     let list = try v.list()
                     var body = list.body
-                    for _ in 0..<list.count { try emitWave(&body, object: object, time: waveTime, hostTime: hostTime, into: &output) }
+                    for _ in 0..<list.count { try emitWave(&body, object: &object, time: waveTime, hostTime: hostTime, into: &output) }
                 }
             }
         } catch {
@@ -94,12 +105,12 @@ extension PollResultDecoder {
     /// its values when the stamp is missing), and not while the cuff is still measuring.
     mutating func emit(_ decoded: [DecodedNumeric], object: inout ObjectContext, measuredAt: DeviceTime?,
                                into output: inout DriverOutput) {
-        let readings = decoded.map(\.reading)
-        guard decoded.contains(where: { Self.episodicPhysioIDs.contains($0.physio) }) else {
-            for r in readings { output.observations.append(.numeric(r)) }
-            output.count(.numerics, by: readings.count)
+        guard decoded.contains(where: { Self.isEpisodic($0.physio) }) else {
+            for d in decoded { output.observations.append(.numeric(d.reading)) }
+            output.count(.numerics, by: decoded.count)
             return
         }
+        let readings = decoded.map(\.reading)
         let measuring = IntelliVueMeasurementState.measurementOngoing | IntelliVueMeasurementState.earlyIndication
         if decoded.contains(where: { $0.state.bits & measuring != 0 }) {
             output.count("nbp.in-progress-held", by: readings.count)
@@ -121,6 +132,13 @@ extension PollResultDecoder {
 
     /// NBP systolic, diastolic, mean (NOM_PRESS_BLD_NONINV_*) and NBP pulse: one cuff measurement each.
     static let episodicPhysioIDs: Set<UInt16> = [0x4a05, 0x4a06, 0x4a07, 0xf0e5]
+
+    /// Whether `physio` is one of ``episodicPhysioIDs`` (asked for every numeric: a comparison,
+    /// not a hash).
+    @inline(__always)
+    static func isEpisodic(_ physio: UInt16) -> Bool {
+        physio == 0x4a05 || physio == 0x4a06 || physio == 0x4a07 || physio == 0xf0e5
+    }
 
     /// A numeric as decoded, with the protocol facts the feed's reading does not keep.
     struct DecodedNumeric {
@@ -153,7 +171,7 @@ extension PollResultDecoder {
             reason: reason(stateBits, value), deviceTime: time, hostTime: hostTime))
     }
 
-    mutating func emitWave(_ v: inout PDUReader, object: ObjectContext, time: DeviceTime?, hostTime: Timestamp,
+    mutating func emitWave(_ v: inout PDUReader, object: inout ObjectContext, time: DeviceTime?, hostTime: Timestamp,
                                    into output: inout DriverOutput) throws(IntelliVuePDUError) {
         let physio = try v.u16()
         let stateBits = IntelliVueMeasurementState(bits: try v.u16())
@@ -166,27 +184,41 @@ extension PollResultDecoder {
         let bytesPerSample = Int(wave.sampleBits) / 8
         let mask = wave.sampleMask
         let invalidMask = UInt32(wave.invalidMask) & ~mask  // only marker bits can flag invalid samples
-        var samples: [Int32?] = []
-        samples.reserveCapacity(raw.count / bytesPerSample)
-        var i = 0
-        while i + bytesPerSample <= raw.count {
-            let s = bytesPerSample == 2 ? UInt32(raw[i]) << 8 | UInt32(raw[i + 1]) : UInt32(raw[i])
-            i += bytesPerSample
-            samples.append(invalidMask != 0 && s & invalidMask == invalidMask ? nil : Int32(s & mask))
+        let count = raw.count / bytesPerSample
+        // Written in place: an append per sample checks capacity every time.
+        let samples = [Int32?](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for k in 0..<count {
+                let i = k * bytesPerSample
+                let s = bytesPerSample == 2 ? UInt32(raw[i]) << 8 | UInt32(raw[i + 1]) : UInt32(raw[i])
+                (buffer.baseAddress! + k).initialize(to: invalidMask != 0 && s & invalidMask == invalidMask ? nil : Int32(s & mask))
+            }
+            initialized = count
         }
         var reason = reason(stateBits, nil)
         if let note = wave.scaleNote { reason = reason.map { $0 + "; " + note } ?? note }
         let unitCode = wave.unitCode ?? 0
-        let place = mapping.placement(physio: physio, label: object.label)
-        let ucum = mapping.ucum(unitCode: unitCode)
+        let identity = waveIdentity(physio: physio, unitCode: unitCode, object: &object)
         let segment = WaveformSegment(
-            metric: metric(physio: physio, label: object.label), instance: place.instance, containment: place.containment,
-            unit: ucum, unitCode: IntelliVueMapping.mdcUnitCode(unitCode),
-            vendorUnit: unitCode == 0 || ucum != nil ? nil : vendorUnit(unitCode), scale: scale, offset: wave.offset,
+            metric: identity.metric, instance: identity.placement.instance, containment: identity.placement.containment,
+            unit: identity.ucum, unitCode: IntelliVueMapping.mdcUnitCode(unitCode), vendorUnit: identity.vendorUnit,
+            scale: scale, offset: wave.offset,
             samplePeriodNanoseconds: Int64(wave.periodTicks) * IntelliVueTime.nanosecondsPerTick, samples: samples,
-            state: stateBits.readingState(for: .value(0)), reason: reason, site: place.site, displayLabel: object.labelText, deviceTime: time,
-            hostTime: hostTime)
+            state: stateBits.readingState(for: .value(0)), reason: reason, site: identity.placement.site,
+            displayLabel: object.labelText, deviceTime: time, hostTime: hostTime)
         output.observations.append(.waveform(segment))
         output.count(.waveforms)
+    }
+
+    /// What a wave is (metric, place, units) for its physiological id and unit under the object's
+    /// current labels: looked up in the tables once, then kept with the object until a label or
+    /// the unit changes.
+    private mutating func waveIdentity(physio: UInt16, unitCode: UInt16, object: inout ObjectContext) -> WaveIdentity {
+        if let known = object.waveIdentity, known.physio == physio, known.unitCode == unitCode { return known }
+        let ucum = mapping.ucum(unitCode: unitCode)
+        let made = WaveIdentity(physio: physio, unitCode: unitCode, metric: metric(physio: physio, label: object.label),
+                                placement: mapping.placement(physio: physio, label: object.label), ucum: ucum,
+                                vendorUnit: unitCode == 0 || ucum != nil ? nil : vendorUnit(unitCode))
+        object.waveIdentity = made
+        return made
     }
 }

@@ -21,7 +21,7 @@ struct PollResultDecoder: Sendable {
     var lastMDS: MDSFacts?
 
     private var metricCache: [UInt64: MetricIdentity] = [:]
-    private var reasonCache: [UInt32: String] = [:]
+    private var reasonCache: [(key: UInt32, text: String)] = []
     private var vendorUnitCache: [UInt16: String] = [:]
 
     init(mapping: IntelliVueMapping, zone: any DeviceTimeZone, waveformsEnabled: Bool, demographicsEnabled: Bool) {
@@ -156,9 +156,12 @@ struct PollResultDecoder: Sendable {
         }
         if state.bits == 0 && special == 0 { return nil }
         let key = UInt32(state.bits) << 8 | special
-        if let s = reasonCache[key] { return s }
+        // A monitor uses a handful of state combinations (demo data on every value, in demo
+        // mode): a short list searched in order beats hashing the key for every value.
+        for entry in reasonCache where entry.key == key { return entry.text }
         let s = state.reason(for: value) ?? ""
-        reasonCache[key] = s
+        if reasonCache.count >= 32 { reasonCache.removeAll() }
+        reasonCache.append((key, s))
         return s
     }
 }

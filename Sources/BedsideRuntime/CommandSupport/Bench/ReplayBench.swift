@@ -1,4 +1,5 @@
 import BedsidePlatform
+import Glibc
 import BedsideCapture
 import BedsideDriver
 import BedsideModel
@@ -21,6 +22,14 @@ public struct ReplayBench {
     }
 
     public init(chunks: [CaptureChunk], driver: String, repetitions: Int) {
+        var chunks = chunks
+        if let m = getenv("BENCH_MERGE").flatMap({ Int(String(cString: $0)) }) {
+            var merged: [CaptureChunk] = []
+            for c in chunks {
+                if var last = merged.last, last.bytes.count + c.bytes.count <= m { last.bytes += c.bytes; merged[merged.count - 1] = last } else { merged.append(c) }
+            }
+            chunks = merged
+        }
         self.chunks = chunks
         self.driver = driver
         self.repetitions = repetitions
@@ -43,7 +52,10 @@ public struct ReplayBench {
     }
 
     private func replay(_ type: any DeviceDriver.Type, encodeJSON: Bool, measureSpan: Bool = false) -> (Double, Int, Double?) {
-        replayOpened(type.supervised(configuration: DriverConfiguration(transmitEnabled: false)), encodeJSON: encodeJSON,
+        if getenv("BENCH_RAW") != nil {
+            return replayOpened(type.init(configuration: DriverConfiguration(transmitEnabled: false)), encodeJSON: encodeJSON, measureSpan: measureSpan)
+        }
+        return replayOpened(type.supervised(configuration: DriverConfiguration(transmitEnabled: false)), encodeJSON: encodeJSON,
                      measureSpan: measureSpan)
     }
 
