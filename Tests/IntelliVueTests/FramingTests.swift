@@ -30,6 +30,24 @@ import Testing
         #expect(crc == IntelliVueFCS.goodResidue)
     }
 
+    @Test("the eight-bytes-a-step FCS equals the byte-by-byte one for every length and start")
+    func slicedFCSAgreesWithByteByByte() {
+        let bytes: [UInt8] = (0..<67).map { UInt8(truncatingIfNeeded: $0 &* 151 &+ 7) }
+        IntelliVueFCS.slices.withUnsafeBufferPointer { slices in
+            bytes.withUnsafeBufferPointer { all in
+                for start in 0..<9 {
+                    for count in 0...(bytes.count - start) {
+                        var expected: UInt16 = 0x1d0f &+ UInt16(start)
+                        for b in all[start..<(start + count)] { expected = IntelliVueFCS.update(expected, b) }
+                        let sliced = IntelliVueFCS.update(0x1d0f &+ UInt16(start), all.baseAddress! + start, count: count,
+                                                          slices: slices)
+                        #expect(sliced == expected, "start \(start), count \(count)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func encodesReleaseRequestAsTheNotesShow() {
         let frame = IntelliVueFrameEncoder.frame(AssociationMessages.releaseRequest)
         #expect(hexString(frame) == "c0 11 01 00 1a 09 18 7d e1 16 61 80 30 80 02 01 01 a0 80 62 80 80 01 00 00 00 00 00 00 00 00 00 41 08 c1")

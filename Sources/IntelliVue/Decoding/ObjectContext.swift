@@ -82,7 +82,10 @@ struct WaveContext: Sendable {
     var scale: DecimalValue?
     var offset: DecimalValue = 0
     /// Set when the scale is a rounded quotient or the wave has no physical range.
-    var scaleNote: String?
+    var scaleNote: String? { didSet { reasonMemo = nil } }
+    /// The last segment's state bits and the reason they made together with ``scaleNote``: the
+    /// same for segment after segment, and joining the two texts allocated every time.
+    var reasonMemo: (bits: UInt16, reason: String?)?
 
     static let extendedValueRange: UInt16 = 0x1000
 

@@ -194,8 +194,15 @@ extension PollResultDecoder {
             }
             initialized = count
         }
-        var reason = reason(stateBits, nil)
-        if let note = wave.scaleNote { reason = reason.map { $0 + "; " + note } ?? note }
+        let reason: String?
+        if let memo = wave.reasonMemo, memo.bits == stateBits.bits {
+            reason = memo.reason
+        } else {
+            var made = self.reason(stateBits, nil)
+            if let note = wave.scaleNote { made = made.map { $0 + "; " + note } ?? note }
+            object.wave.reasonMemo = (stateBits.bits, made)
+            reason = made
+        }
         let unitCode = wave.unitCode ?? 0
         let identity = waveIdentity(physio: physio, unitCode: unitCode, object: &object)
         let segment = WaveformSegment(

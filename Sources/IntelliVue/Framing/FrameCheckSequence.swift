@@ -33,12 +33,12 @@ public enum IntelliVueFCS {
         return v
     }
 
-    /// Four tables for four bytes per step (slicing-by-4): `slices[k * 256 + i]` is the register
+    /// Eight tables for eight bytes per step (slicing-by-8): `slices[k * 256 + i]` is the register
     /// after byte `i` followed by `k` zero bytes. One byte at a time, each step waits for the
-    /// previous table lookup; four independent lookups per four bytes run in parallel.
+    /// previous table lookup; eight independent lookups per eight bytes run in parallel.
     static let slices: [UInt16] = {
-        var t = table + [UInt16](repeating: 0, count: 3 * 256)
-        for k in 1..<4 {
+        var t = table + [UInt16](repeating: 0, count: 7 * 256)
+        for k in 1..<8 {
             for i in 0..<256 {
                 let previous = t[(k - 1) * 256 + i]
                 t[k * 256 + i] = (previous >> 8) ^ table[Int(previous & 0xff)]
@@ -47,17 +47,19 @@ public enum IntelliVueFCS {
         return t
     }()
 
-    /// Feeds `count` bytes at `bytes` into the register, four at a time (the same result as
+    /// Feeds `count` bytes at `bytes` into the register, eight at a time (the same result as
     /// ``update(_:_:)`` byte by byte). `slices` is ``slices`` as a buffer.
     @inline(__always)
     static func update(_ crc: UInt16, _ bytes: UnsafePointer<UInt8>, count: Int,
                        slices t: UnsafeBufferPointer<UInt16>) -> UInt16 {
         var crc = crc
         var i = 0
-        while i + 4 <= count {
+        while i + 8 <= count {
             let x = crc ^ (UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8)
-            crc = t[768 + Int(x & 0xff)] ^ t[512 + Int(x >> 8)] ^ t[256 + Int(bytes[i + 2])] ^ t[Int(bytes[i + 3])]
-            i += 4
+            crc = t[1792 + Int(x & 0xff)] ^ t[1536 + Int(x >> 8)] ^ t[1280 + Int(bytes[i + 2])]
+                ^ t[1024 + Int(bytes[i + 3])] ^ t[768 + Int(bytes[i + 4])] ^ t[512 + Int(bytes[i + 5])]
+                ^ t[256 + Int(bytes[i + 6])] ^ t[Int(bytes[i + 7])]
+            i += 8
         }
         while i < count {
             crc = (crc >> 8) ^ t[Int(UInt8(truncatingIfNeeded: crc) ^ bytes[i])]
