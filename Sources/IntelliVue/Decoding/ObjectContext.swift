@@ -98,6 +98,20 @@ struct WaveContext: Sendable {
         return bits >= 32 ? .max : (UInt32(1) << UInt32(bits)) - 1
     }
 
+    /// The ScaleRangeSpec16 the scale was last derived from, as sent.
+    private var scaleSpec: (lowerAbsolute: UInt32, upperAbsolute: UInt32, lowerScaled: UInt16, upperScaled: UInt16)?
+
+    /// Derives `scale`/`offset` from a ScaleRangeSpec16 as sent (FLOAT-Type bits), unless it is the
+    /// one already in force: a monitor repeats it in poll after poll, and deriving it divides
+    /// decimals and writes a note.
+    mutating func setScale(lowerAbsoluteBits: UInt32, upperAbsoluteBits: UInt32, lowerScaled: UInt16, upperScaled: UInt16) {
+        if let spec = scaleSpec, spec.lowerAbsolute == lowerAbsoluteBits, spec.upperAbsolute == upperAbsoluteBits,
+           spec.lowerScaled == lowerScaled, spec.upperScaled == upperScaled { return }
+        scaleSpec = (lowerAbsoluteBits, upperAbsoluteBits, lowerScaled, upperScaled)
+        setScale(lowerAbsolute: IntelliVueFloat(bits: lowerAbsoluteBits), upperAbsolute: IntelliVueFloat(bits: upperAbsoluteBits),
+                 lowerScaled: lowerScaled, upperScaled: upperScaled)
+    }
+
     /// Derives `scale`/`offset` from ScaleRangeSpec16: lower/upper physical value ↔ lower/upper scaled.
     mutating func setScale(lowerAbsolute: IntelliVueFloat, upperAbsolute: IntelliVueFloat, lowerScaled: UInt16,
                            upperScaled: UInt16) {

@@ -4,8 +4,10 @@ import BedsideModel
 /// Numeric and wave objects: values, their key (instance, containment, site, source), units, and
 /// episodic NBP.
 extension PollResultDecoder {
+    /// Decodes one numeric or sample-array object. `replyTime` is the poll's relative time as a
+    /// device time (nil while the clock anchor is unknown).
     mutating func decodeMetric(context: UInt16, handle: UInt16, attributes: PDUReader, count: Int,
-                                       relativeTime: UInt32, replyTime: DeviceTime?, hostTime: Timestamp,
+                                       replyTime: DeviceTime?, hostTime: Timestamp,
                                        into output: inout DriverOutput) {
         let key = ObjectContext.key(context: context, handle: handle)
         // Taken out to hold the only reference while editing, so nothing in it is copied; put
@@ -40,8 +42,9 @@ extension PollResultDecoder {
                     object.wave.significantBits = try v.u8()
                     object.wave.flags = try v.u16()
                 case Nomenclature.Attribute.scaleSpecI16:
-                    let la = IntelliVueFloat(bits: try v.u32()), ua = IntelliVueFloat(bits: try v.u32())
-                    object.wave.setScale(lowerAbsolute: la, upperAbsolute: ua, lowerScaled: try v.u16(), upperScaled: try v.u16())
+                    let la = try v.u32(), ua = try v.u32()
+                    object.wave.setScale(lowerAbsoluteBits: la, upperAbsoluteBits: ua, lowerScaled: try v.u16(),
+                                         upperScaled: try v.u16())
                 case Nomenclature.Attribute.timePeriodSample: object.wave.periodTicks = try v.u32()
                 case Nomenclature.Attribute.unitCode:
                     object.wave.unitCode = try v.u16()  // OIDType in the DIM partition
@@ -85,7 +88,9 @@ extension PollResultDecoder {
                 emit(readings, object: &object, measuredAt: stampAbsolute, into: &output)
             }
             if waveformsEnabled {
-                let waveTime = deviceTime(relative: relativeTime)
+                // A wave is stamped with the reply's relative time, which the caller resolved once
+                // for the whole poll (`replyTime`): not looked up in the zone again for every wave.
+                let waveTime = replyTime
                 if var v = waveValue {
                     try emitWave(&v, object: &object, time: waveTime, hostTime: hostTime, into: &output)
                 }

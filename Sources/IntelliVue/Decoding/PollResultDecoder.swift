@@ -90,8 +90,7 @@ struct PollResultDecoder: Sendable {
                     let handle = try objects.body.u16()
                     let attributes = try objects.body.list()
                     decodeObject(class: poll.objectClass, context: context, handle: handle, attributes: attributes.body,
-                                 count: attributes.count, relativeTime: poll.relativeTime, replyTime: replyTime,
-                                 hostTime: hostTime, into: &output)
+                                 count: attributes.count, replyTime: replyTime, hostTime: hostTime, into: &output)
                 }
             }
         } catch {
@@ -100,12 +99,12 @@ struct PollResultDecoder: Sendable {
     }
 
     private mutating func decodeObject(class objectClass: UInt16, context: UInt16, handle: UInt16, attributes: PDUReader,
-                                       count: Int, relativeTime: UInt32, replyTime: DeviceTime?, hostTime: Timestamp,
+                                       count: Int, replyTime: DeviceTime?, hostTime: Timestamp,
                                        into output: inout DriverOutput) {
         switch objectClass {
         case Nomenclature.ObjectClass.numeric, Nomenclature.ObjectClass.sampleArray:
-            decodeMetric(context: context, handle: handle, attributes: attributes, count: count, relativeTime: relativeTime,
-                         replyTime: replyTime, hostTime: hostTime, into: &output)
+            decodeMetric(context: context, handle: handle, attributes: attributes, count: count, replyTime: replyTime,
+                         hostTime: hostTime, into: &output)
         case Nomenclature.ObjectClass.alertMonitor:
             decodeAlertMonitor(attributes: attributes, count: count)
         case Nomenclature.ObjectClass.mds:
