@@ -34,7 +34,7 @@ extension PollResultDecoder {
                 case Nomenclature.Attribute.sampleArrayObserved: waveValue = v
                 case Nomenclature.Attribute.sampleArrayCompoundObserved: waveCompound = v
                 case Nomenclature.Attribute.timeStampAbsolute:
-                    stampAbsolute = resolved(IntelliVueTime.absolute(try v.raw(8)))
+                    stampAbsolute = Self.resolved(IntelliVueTime.absolute(try v.raw(8)), zone: zone)
                 case Nomenclature.Attribute.timeStampRelative: stampRelative = try v.u32()
                 case Nomenclature.Attribute.sampleArraySpec:
                     try v.skip(2)
@@ -61,7 +61,13 @@ extension PollResultDecoder {
             output.count("attributes.malformed")
             return
         }
-        let time = stampAbsolute ?? stampRelative.flatMap { $0 == 0 ? nil : deviceTime(relative: $0) } ?? replyTime
+        // Spelled out: a closure here captured (and so copied) the whole decoder for every object.
+        var time = replyTime
+        if let stampAbsolute {
+            time = stampAbsolute
+        } else if let stampRelative, stampRelative != 0, let t = Self.deviceTime(relative: stampRelative, anchor: anchor, zone: zone) {
+            time = t
+        }
         do {
             if var v = numericValue, numericCompound == nil {
                 // One value (most objects): no list to gather it in.

@@ -39,12 +39,21 @@ struct PollResultDecoder: Sendable {
 
     /// Device time for a RelativeTime stamp, when the clock anchor is known.
     func deviceTime(relative: UInt32) -> DeviceTime? {
-        resolved(anchor?.time(ofRelative: relative))
+        Self.deviceTime(relative: relative, anchor: anchor, zone: zone)
     }
 
     /// The monitor keeps local wall-clock time: a wall-clock reading (counted as if UTC) resolved
     /// in the device's zone.
     func resolved(_ wallClock: Timestamp?) -> DeviceTime? {
+        Self.resolved(wallClock, zone: zone)
+    }
+
+    // Static forms for the per-object path: calling an instance method there copied the decoder.
+    static func deviceTime(relative: UInt32, anchor: DeviceClockAnchor?, zone: any DeviceTimeZone) -> DeviceTime? {
+        resolved(anchor?.time(ofRelative: relative), zone: zone)
+    }
+
+    static func resolved(_ wallClock: Timestamp?, zone: any DeviceTimeZone) -> DeviceTime? {
         guard let wallClock else { return nil }
         let seconds = wallClock.secondsSinceEpoch
         return zone.resolve(localSeconds: seconds, nanoseconds: wallClock.nanosecondsSinceEpoch - seconds * 1_000_000_000)
