@@ -55,10 +55,11 @@ public enum IntelliVueFCS {
         var crc = crc
         var i = 0
         while i + 8 <= count {
-            let x = crc ^ (UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8)
-            crc = t[1792 + Int(x & 0xff)] ^ t[1536 + Int(x >> 8)] ^ t[1280 + Int(bytes[i + 2])]
-                ^ t[1024 + Int(bytes[i + 3])] ^ t[768 + Int(bytes[i + 4])] ^ t[512 + Int(bytes[i + 5])]
-                ^ t[256 + Int(bytes[i + 6])] ^ t[Int(bytes[i + 7])]
+            // One little-endian word holds the eight bytes in wire order (byte k in bits 8k…8k+7).
+            let x = UInt64(littleEndian: UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self)) ^ UInt64(crc)
+            crc = t[1792 + Int(x & 0xff)] ^ t[1536 + Int((x >> 8) & 0xff)] ^ t[1280 + Int((x >> 16) & 0xff)]
+                ^ t[1024 + Int((x >> 24) & 0xff)] ^ t[768 + Int((x >> 32) & 0xff)] ^ t[512 + Int((x >> 40) & 0xff)]
+                ^ t[256 + Int((x >> 48) & 0xff)] ^ t[Int(x >> 56)]
             i += 8
         }
         while i < count {
