@@ -198,10 +198,24 @@ extension PollResultDecoder {
         let count = raw.count / bytesPerSample
         // Written in place: an append per sample checks capacity every time.
         let samples = [Int32?](unsafeUninitializedCapacity: count) { buffer, initialized in
-            for k in 0..<count {
-                let i = k * bytesPerSample
-                let s = bytesPerSample == 2 ? UInt32(raw[i]) << 8 | UInt32(raw[i + 1]) : UInt32(raw[i])
-                (buffer.baseAddress! + k).initialize(to: invalidMask != 0 && s & invalidMask == invalidMask ? nil : Int32(s & mask))
+            let out = buffer.baseAddress!
+            // One loop per sample width and marker rule, so the loop body has no branch but the
+            // marker test a wave actually needs.
+            switch (bytesPerSample, invalidMask) {
+            case (2, 0):
+                for k in 0..<count { (out + k).initialize(to: Int32((UInt32(raw[2 * k]) << 8 | UInt32(raw[2 * k + 1])) & mask)) }
+            case (2, _):
+                for k in 0..<count {
+                    let s = UInt32(raw[2 * k]) << 8 | UInt32(raw[2 * k + 1])
+                    (out + k).initialize(to: s & invalidMask == invalidMask ? nil : Int32(s & mask))
+                }
+            case (_, 0):
+                for k in 0..<count { (out + k).initialize(to: Int32(UInt32(raw[k]) & mask)) }
+            default:
+                for k in 0..<count {
+                    let s = UInt32(raw[k])
+                    (out + k).initialize(to: s & invalidMask == invalidMask ? nil : Int32(s & mask))
+                }
             }
             initialized = count
         }
