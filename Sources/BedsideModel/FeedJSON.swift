@@ -57,27 +57,7 @@ public struct FeedJSONWriter: Sendable {
         var o = JSONObjectWriter(continuing: &out)
         switch observation {
         case .numeric(let r): o.numericFields(r)
-        case .waveform(let w):
-            o.identityFields(w.metric, w.instance, w.containment)
-            o.string(#""unit":"#, w.unit)
-            o.integer(#""unitCode":"#, w.unitCode.map(Int64.init))
-            if let v = w.vendorUnit { o.string(#""vendorUnit":"#, v) }
-            o.decimal(#""scale":"#, w.scale)
-            o.decimal(#""offset":"#, w.offset)
-            o.integer(#""samplePeriodNs":"#, w.samplePeriodNanoseconds)
-            o.key(#""samples":"#)
-            o.out.append(UInt8(ascii: "["))
-            for (i, s) in w.samples.enumerated() {
-                if i > 0 { o.out.append(UInt8(ascii: ",")) }
-                if let s { JSONObjectWriter.appendInteger(Int64(s), to: &o.out) } else { o.null() }
-            }
-            o.out.append(UInt8(ascii: "]"))
-            o.string(#""state":"#, w.state.rawValue)
-            if let v = w.reason { o.string(#""reason":"#, v) }
-            if let v = w.site { o.string(#""site":"#, v) }
-            if let v = w.displayLabel { o.string(#""displayLabel":"#, v) }
-            o.deviceTime(#""deviceTime":"#, w.deviceTime)
-            o.time(#""hostTime":"#, w.hostTime)
+        case .waveform(let w): o.waveformFields(w)
         case .alarm(let a): o.alarmFields(a)
         case .pumpChannel(let p): o.pumpFields(p)
         case .infusionEvent(let e):
@@ -193,6 +173,48 @@ extension JSONObjectWriter {
         if let v = r.ageNanoseconds { integer(#""ageNs":"#, v) }
     }
 
+    mutating func waveformFields(_ w: WaveformSegment) {
+        let d = w.descriptor
+        fragment(d.headJSON)
+        key(#""samples":"#)
+        out.append(UInt8(ascii: "["))
+        w.samples.withUnsafeBufferPointer { samples in
+            for i in samples.indices {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                if let s = samples[i] { Self.appendInteger(Int64(s), to: &out) } else { out.append("null") }
+            }
+        }
+        out.append(UInt8(ascii: "]"))
+        stateField(w.state)
+        if let v = w.reason { string(#""reason":"#, v) }
+        if !d.labelsJSON.isEmpty { fragment(d.labelsJSON) }
+        deviceTime(#""deviceTime":"#, w.deviceTime)
+        time(#""hostTime":"#, w.hostTime)
+    }
+
+    /// A waveform descriptor's feed fields, in the order the feed writes them: everything up to
+    /// the sample period, then the site and display label.
+    static func waveformFragments(_ f: WaveformDescriptor.Fields) -> ([UInt8], [UInt8]) {
+        JSONBytes.withTemporary { b in
+            var w = JSONObjectWriter(continuing: &b)
+            w.metric(f.metric)
+            w.integer(#""instance":"#, Int64(f.instance))
+            if let c = f.containment { w.containment(c) }
+            w.string(#""unit":"#, f.unit)
+            w.integer(#""unitCode":"#, f.unitCode.map(Int64.init))
+            if let v = f.vendorUnit { w.string(#""vendorUnit":"#, v) }
+            w.decimal(#""scale":"#, f.scale)
+            w.decimal(#""offset":"#, f.offset)
+            w.integer(#""samplePeriodNs":"#, f.samplePeriodNanoseconds)
+            let headEnd = w.out.count
+            if let v = f.site { w.string(#""site":"#, v) }
+            if let v = f.displayLabel { w.string(#""displayLabel":"#, v) }
+            w.handBack(into: &b)
+            let all = b.bytes
+            return (Array(all[0..<headEnd]), Array(all[headEnd...]))
+        }
+    }
+
     /// `"state":"…"` as literal bytes (one of a few names; escaping them is wasted work).
     @inline(__always)
     private mutating func stateField(_ state: MeasurementState) {
@@ -247,28 +269,6 @@ extension JSONObjectWriter {
             let all = b.bytes
             return (Array(all[0..<identityEnd]), Array(all[identityEnd..<unitEnd]), Array(all[unitEnd...]))
         }
-    }
-
-    /// `"metric":…,"code":…,"vendorCode":…,"mapped":…,"instance":…` and the containment when
-    /// there is one; the same bytes every time for a value, so taken from the cache when it has them.
-    mutating func identityFields(_ m: MetricIdentity, _ instance: UInt16, _ c: Containment?) {
-        let slot = MetricFragmentCache.slot(m, instance, c)
-        if !first { out.append(UInt8(ascii: ",")) }
-        let cache = out.metrics
-        if cache.pointee.append(m, instance, c, slot: slot, to: &out) {
-            first = false
-            return
-        }
-        // Written as the first field of an object (no comma) and remembered from there.
-        let start = out.count
-        var fields = JSONObjectWriter(continuing: &out)
-        fields.first = true
-        fields.metric(m)
-        fields.integer(#""instance":"#, Int64(instance))
-        if let c { fields.containment(c) }
-        fields.handBack(into: &out)
-        cache.pointee.store(m, instance, c, slot: slot, bytes: UnsafeBufferPointer(start: out.base + start, count: out.count - start))
-        first = false
     }
 
     mutating func alarmFields(_ a: AlarmEvent) {

@@ -15,8 +15,6 @@ struct JSONBytes {
     /// The last time stamps written, already formatted (a feed's records come in runs that share
     /// their device and host times).
     let times: UnsafeMutablePointer<RFC3339Cache>
-    /// The encoded identity fields of the values written last (see ``MetricFragmentCache``).
-    let metrics: UnsafeMutablePointer<MetricFragmentCache>
 
     init(capacity: Int = 1024) {
         self.capacity = max(capacity, 64)
@@ -24,16 +22,12 @@ struct JSONBytes {
         count = 0
         times = .allocate(capacity: 1)
         times.initialize(to: RFC3339Cache())
-        metrics = .allocate(capacity: 1)
-        metrics.initialize(to: MetricFragmentCache())
     }
 
     func deallocate() {
         base.deallocate()
         times.deinitialize(count: 1)
         times.deallocate()
-        metrics.deinitialize(count: 1)
-        metrics.deallocate()
     }
 
     var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
@@ -149,53 +143,5 @@ struct RFC3339Cache {
     private static func copy(_ slot: inout Slot, to out: inout JSONBytes) {
         let n = Int(slot.length)
         withUnsafeBytes(of: &slot.text) { out.append($0.baseAddress!, count: n) }
-    }
-}
-
-/// The identity part of a value's record — `"metric":…,"code":…,"vendorCode":…,"mapped":…,
-/// "instance":…,"containment":{…}` — as last encoded for each of a few hundred values: a device
-/// sends the same values over and over, and these fields are a third of a numeric's line.
-/// Direct-mapped; a slot is used only when metric, instance and containment all equal its own.
-struct MetricFragmentCache {
-    struct Slot {
-        var used = false
-        var metric = MetricIdentity.unmapped("")
-        var instance: UInt16 = 0
-        var containment: Containment?
-        var bytes: [UInt8] = []
-    }
-
-    static let slotCount = 256
-    /// Made at the first store: most scratch buffers never write a waveform.
-    private var slots: [Slot] = []
-
-    static func slot(_ metric: MetricIdentity, _ instance: UInt16, _ containment: Containment?) -> Int {
-        var h = UInt64(metric.code ?? 0) &* 0x9E37_79B9_7F4A_7C15
-        h ^= UInt64(instance) &* 0xC2B2_AE3D_27D4_EB4F
-        h ^= UInt64(metric.vendorCode.utf8.count) &* 0x1656_67B1_9E37_79F9
-        if let c = containment {
-            h ^= (UInt64(c.vmd) << 32 | UInt64(c.channel) << 16 | UInt64(c.metric)) &* 0x27D4_EB2F_1656_67C5
-        }
-        return Int(truncatingIfNeeded: h >> 56) & (slotCount - 1)
-    }
-
-    /// Appends the cached bytes for these fields, if that slot holds them; returns whether it did.
-    mutating func append(_ metric: MetricIdentity, _ instance: UInt16, _ containment: Containment?, slot i: Int,
-                         to out: inout JSONBytes) -> Bool {
-        guard !slots.isEmpty else { return false }
-        return slots.withUnsafeMutableBufferPointer { slots in
-            // Compared in place: a copy of the slot would retain its strings and bytes.
-            guard slots[i].used, slots[i].instance == instance, slots[i].containment == containment,
-                  slots[i].metric == metric
-            else { return false }
-            slots[i].bytes.withUnsafeBufferPointer { out.append($0.baseAddress!, count: $0.count) }
-            return true
-        }
-    }
-
-    mutating func store(_ metric: MetricIdentity, _ instance: UInt16, _ containment: Containment?, slot i: Int,
-                        bytes: UnsafeBufferPointer<UInt8>) {
-        if slots.isEmpty { slots = [Slot](repeating: Slot(), count: Self.slotCount) }
-        slots[i] = Slot(used: true, metric: metric, instance: instance, containment: containment, bytes: Array(bytes))
     }
 }

@@ -11,11 +11,14 @@ struct GEDatexWaveformDecoder: Sendable {
     private let ecgWaveLeads: GEDatexLabelMap
     private let ecgLeads: GEDatexLabelMap
     private let pressureSites: GEDatexLabelMap
-    /// What an ECG wave is under each 4-bit lead code, by waveform id (empty for other waves), and
-    /// the name of each pressure site code below 32: resolved once, not per segment (the label
-    /// maps are keyed by text).
-    private let leadResolution: [[(MetricIdentity, String?)]]
-    private let siteNames: [String?]
+    /// What each wave is, by waveform id, made once per process (the label maps are keyed by text,
+    /// and a segment then shares its wave's descriptor instead of copying its strings):
+    /// `[id][0]` without a label; for ECG waves `[id][1 + lead]` per 4-bit lead code; for
+    /// pressure waves `[id][1 + site]` per site code below 32.
+    private let descriptors: [[WaveformDescriptor]]
+    /// Each wave's rule, by id (read per segment without copying the table row's strings).
+    private let rules: [GEDatexWaveSpec.Rule?]
+    private static let leadCodes = 16
     private static let resolvedSites = 32
 
     /// A decoder for the shared tables, resolved once per process.
@@ -29,11 +32,24 @@ struct GEDatexWaveformDecoder: Sendable {
         self.ecgWaveLeads = ecgWaveLeads
         self.ecgLeads = ecgLeads
         self.pressureSites = pressureSites
-        leadResolution = tables.waves.map { spec in
-            guard let spec, case .ecgLead = spec.rule else { return [] }
-            return (0..<16).map { Self.resolveLead($0, spec: spec, ecgWaveLeads: ecgWaveLeads, ecgLeads: ecgLeads) }
+        rules = tables.waves.map { $0?.rule }
+        descriptors = tables.waves.map { spec in
+            guard let spec else { return [] }
+            let unlabeled = Self.descriptor(spec, metric: spec.metric, label: nil)
+            switch spec.rule {
+            case .fixed:
+                return [unlabeled]
+            case .ecgLead:
+                return [unlabeled] + (0..<Self.leadCodes).map { lead in
+                    let (metric, label) = Self.resolveLead(lead, spec: spec, ecgWaveLeads: ecgWaveLeads, ecgLeads: ecgLeads)
+                    return Self.descriptor(spec, metric: metric, label: label)
+                }
+            case .pressure:
+                return [unlabeled] + (0..<Self.resolvedSites).map {
+                    Self.descriptor(spec, metric: spec.metric, label: pressureSites.entry($0)?.label)
+                }
+            }
         }
-        siteNames = (0..<Self.resolvedSites).map { pressureSites.entry($0)?.label }
     }
 
     private static func resolveLead(_ lead: Int, spec: GEDatexWaveSpec, ecgWaveLeads: GEDatexLabelMap,
@@ -42,6 +58,18 @@ struct GEDatexWaveformDecoder: Sendable {
             return (MetricIdentity(referenceID: ref, code: e.code, vendorCode: spec.vendorCode), e.label)
         }
         return (spec.metric, ecgLeads.entry(lead)?.label)
+    }
+
+    /// A wave's descriptor; a pressure wave's label names its site, an ECG wave's label is the
+    /// lead shown.
+    private static func descriptor(_ spec: GEDatexWaveSpec, metric: MetricIdentity, label: String?) -> WaveformDescriptor {
+        var site: String?, displayLabel: String?
+        if case .pressure = spec.rule { site = label } else { displayLabel = label }
+        return WaveformDescriptor(metric: metric, instance: spec.instance, containment: spec.containment, unit: spec.unit,
+                                  unitCode: spec.unitCode, vendorUnit: spec.vendorUnit,
+                                  scale: DecimalValue(mantissa: 1, exponent: spec.exponent),
+                                  samplePeriodNanoseconds: spec.samplePeriodNanoseconds, site: site,
+                                  displayLabel: displayLabel)
     }
 
     /// `context` supplies the latest ECG lead and pressure-site labels from PHDB records.
@@ -61,7 +89,8 @@ struct GEDatexWaveformDecoder: Sendable {
                 output.count("wave.subrecords-out-of-bounds")
                 continue
             }
-            guard let spec = tables.waves[Int(descriptor.type)] else {
+            let id = Int(descriptor.type)
+            guard !self.descriptors[id].isEmpty else {
                 output.count("wave.unknown-id")
                 continue
             }
@@ -89,34 +118,28 @@ struct GEDatexWaveformDecoder: Sendable {
                 }
                 reason = GEDatexControlCode.reason(for: code) + (valid == 0 ? "" : " (some samples)")
             }
-            let (metric, label) = resolve(spec, context: context)
-            var segment = WaveformSegment(
-                metric: metric, instance: spec.instance, containment: spec.containment, unit: spec.unit,
-                unitCode: spec.unitCode, vendorUnit: spec.vendorUnit, scale: DecimalValue(mantissa: 1, exponent: spec.exponent),
-                samplePeriodNanoseconds: spec.samplePeriodNanoseconds, samples: samples, state: state, reason: reason,
-                deviceTime: deviceTime, hostTime: hostTime)
-            // A pressure wave's label names its site; an ECG wave's label is the lead shown.
-            if case .pressure = spec.rule { segment.site = label } else { segment.displayLabel = label }
+            let segment = WaveformSegment(descriptor: waveDescriptor(id, context: context), samples: samples,
+                                          state: state, reason: reason, deviceTime: deviceTime, hostTime: hostTime)
             output.observations.append(.waveform(segment))
             output.count(.waveforms)
         }
     }
 
-    private func resolve(_ spec: GEDatexWaveSpec, context: GEDatexPHDBDecoder) -> (MetricIdentity, String?) {
-        switch spec.rule {
+    /// Wave `id`'s descriptor under the latest labels `context` saw.
+    private func waveDescriptor(_ id: Int, context: GEDatexPHDBDecoder) -> WaveformDescriptor {
+        let made = descriptors[id]
+        guard let rule = rules[id] else { return made[0] }
+        switch rule {
         case .fixed:
-            return (spec.metric, nil)
+            return made[0]
         case .ecgLead(let channel):
-            guard let label = context.ecgLabel else { return (spec.metric, nil) }
-            let lead = Int((label >> UInt16(16 - 4 * channel)) & 0xF)
-            let resolved = leadResolution[Int(spec.id)]
-            return lead < resolved.count ? resolved[lead]
-                : Self.resolveLead(lead, spec: spec, ecgWaveLeads: ecgWaveLeads, ecgLeads: ecgLeads)
+            guard let label = context.ecgLabel else { return made[0] }
+            return made[1 + Int((label >> UInt16(16 - 4 * channel)) & 0xF)]
         case .pressure(let channel):
-            guard channel < context.pressureSites.count, let site = context.pressureSites[channel] else {
-                return (spec.metric, nil)
-            }
-            return (spec.metric, site >= 0 && site < siteNames.count ? siteNames[site] : pressureSites.entry(site)?.label)
+            guard channel < context.pressureSites.count, let site = context.pressureSites[channel] else { return made[0] }
+            if site >= 0, site < Self.resolvedSites { return made[1 + site] }
+            guard let spec = tables.waves[id] else { return made[0] }
+            return Self.descriptor(spec, metric: spec.metric, label: pressureSites.entry(site)?.label)
         }
     }
 }

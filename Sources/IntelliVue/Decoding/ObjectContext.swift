@@ -12,8 +12,9 @@ struct ObjectContext: Sendable {
     /// labels stay the same (a compound numeric such as NBP has several).
     private var descriptors: [(physio: UInt16, unitCode: UInt16, descriptor: NumericDescriptor)] = []
     var wave = WaveContext()
-    /// What this object's wave is under its current labels, once looked up (cleared with them).
-    var waveIdentity: WaveIdentity?
+    /// What this object's wave is under its current labels, once made (cleared with them), and
+    /// the physiological id and unit code it was made for.
+    var waveDescriptor: (physio: UInt16, unitCode: UInt16, descriptor: WaveformDescriptor)?
     /// The last episodic (NBP) measurement reported for this object, so a repeat is not re-sent.
     var lastEpisode: Episode?
 
@@ -26,13 +27,13 @@ struct ObjectContext: Sendable {
     static func key(context: UInt16, handle: UInt16) -> UInt32 { UInt32(context) << 16 | UInt32(handle) }
 
     mutating func setLabel(_ new: UInt32) {
-        if new != label { descriptors.removeAll(); waveIdentity = nil }
+        if new != label { descriptors.removeAll(); waveDescriptor = nil }
         label = new
     }
 
     mutating func setLabelText(_ text: String?, raw: [UInt8]) {
         labelRaw = raw
-        if text != labelText { descriptors.removeAll(); waveIdentity = nil }
+        if text != labelText { descriptors.removeAll(); waveDescriptor = nil }
         labelText = text
     }
 
@@ -45,28 +46,6 @@ struct ObjectContext: Sendable {
         // A handful at most per object; a monitor that keeps changing units cannot grow it.
         if descriptors.count >= 16 { descriptors.removeAll() }
         descriptors.append((physio, unitCode, descriptor))
-    }
-}
-
-/// A wave's identity as the mapping tables give it for one physiological id, unit and label.
-/// Immutable and shared (a reference keeps the object context small: it is moved for every object
-/// of every poll).
-final class WaveIdentity: Sendable {
-    let physio: UInt16
-    let unitCode: UInt16
-    let metric: MetricIdentity
-    let placement: IntelliVueMapping.Placement
-    let ucum: String?
-    let vendorUnit: String?
-
-    init(physio: UInt16, unitCode: UInt16, metric: MetricIdentity, placement: IntelliVueMapping.Placement, ucum: String?,
-         vendorUnit: String?) {
-        self.physio = physio
-        self.unitCode = unitCode
-        self.metric = metric
-        self.placement = placement
-        self.ucum = ucum
-        self.vendorUnit = vendorUnit
     }
 }
 

@@ -229,28 +229,33 @@ extension PollResultDecoder {
             reason = made
         }
         let unitCode = wave.unitCode ?? 0
-        let identity = waveIdentity(physio: physio, unitCode: unitCode, object: &object)
-        let segment = WaveformSegment(
-            metric: identity.metric, instance: identity.placement.instance, containment: identity.placement.containment,
-            unit: identity.ucum, unitCode: IntelliVueMapping.mdcUnitCode(unitCode), vendorUnit: identity.vendorUnit,
-            scale: scale, offset: wave.offset,
-            samplePeriodNanoseconds: Int64(wave.periodTicks) * IntelliVueTime.nanosecondsPerTick, samples: samples,
-            state: stateBits.readingState(for: .value(0)), reason: reason, site: identity.placement.site,
-            displayLabel: object.labelText, deviceTime: time, hostTime: hostTime)
+        let descriptor = waveDescriptor(physio: physio, unitCode: unitCode, scale: scale, object: &object)
+        let segment = WaveformSegment(descriptor: descriptor, samples: samples, state: stateBits.readingState(for: .value(0)),
+                                      reason: reason, deviceTime: time, hostTime: hostTime)
         output.observations.append(.waveform(segment))
         output.count(.waveforms)
     }
 
-    /// What a wave is (metric, place, units) for its physiological id and unit under the object's
-    /// current labels: looked up in the tables once, then kept with the object until a label or
-    /// the unit changes.
-    private mutating func waveIdentity(physio: UInt16, unitCode: UInt16, object: inout ObjectContext) -> WaveIdentity {
-        if let known = object.waveIdentity, known.physio == physio, known.unitCode == unitCode { return known }
+    /// What a wave is (metric, place, units, scale, sample period) for its physiological id and
+    /// unit under the object's current labels: made from the tables once, then kept with the object
+    /// until a label, the unit, the scale or the period changes.
+    private mutating func waveDescriptor(physio: UInt16, unitCode: UInt16, scale: DecimalValue,
+                                         object: inout ObjectContext) -> WaveformDescriptor {
+        let wave = object.wave
+        let period = Int64(wave.periodTicks) * IntelliVueTime.nanosecondsPerTick
+        if let known = object.waveDescriptor, known.physio == physio, known.unitCode == unitCode,
+           known.descriptor.scale == scale, known.descriptor.offset == wave.offset,
+           known.descriptor.samplePeriodNanoseconds == period {
+            return known.descriptor
+        }
         let ucum = mapping.ucum(unitCode: unitCode)
-        let made = WaveIdentity(physio: physio, unitCode: unitCode, metric: metric(physio: physio, label: object.label),
-                                placement: mapping.placement(physio: physio, label: object.label), ucum: ucum,
-                                vendorUnit: unitCode == 0 || ucum != nil ? nil : vendorUnit(unitCode))
-        object.waveIdentity = made
+        let place = mapping.placement(physio: physio, label: object.label)
+        let made = WaveformDescriptor(
+            metric: metric(physio: physio, label: object.label), instance: place.instance, containment: place.containment,
+            unit: ucum, unitCode: IntelliVueMapping.mdcUnitCode(unitCode),
+            vendorUnit: unitCode == 0 || ucum != nil ? nil : vendorUnit(unitCode), scale: scale, offset: wave.offset,
+            samplePeriodNanoseconds: period, site: place.site, displayLabel: object.labelText)
+        object.waveDescriptor = (physio, unitCode, made)
         return made
     }
 }
