@@ -40,8 +40,24 @@ struct MDSFacts: Sendable {
     var softwareVersion: String?
     var operatingMode: UInt16?
 
+    /// The texts last read from an MDS object's model and product-spec attributes, with the bytes
+    /// they came from: a monitor repeats its MDS object in every extended poll, and decoding the
+    /// same UTF-16 labels again each time cost more than the rest of the object.
+    struct TextMemo: Sendable {
+        fileprivate var modelBytes: [UInt8]?
+        fileprivate var model: (manufacturer: String, model: String)?
+        fileprivate var specBytes: [UInt8]?
+        fileprivate var spec: (serialNumber: String?, softwareVersion: String?)?
+    }
+
     /// Reads the attributes it knows from an AttributeList body, skipping the others by length.
     init(attributes: PDUReader, count: Int) throws(IntelliVuePDUError) {
+        var memo = TextMemo()
+        try self.init(attributes: attributes, count: count, memo: &memo)
+    }
+
+    /// The same, taking unchanged texts from `memo` (and keeping the latest in it).
+    init(attributes: PDUReader, count: Int, memo: inout TextMemo) throws(IntelliVuePDUError) {
         var r = attributes
         for _ in 0..<count {
             let id = try r.u16()
@@ -52,11 +68,31 @@ struct MDSFacts: Sendable {
             case Nomenclature.Attribute.timeRelative:
                 relativeTime = try v.u32()
             case Nomenclature.Attribute.idModel:
-                manufacturer = try AttributeValues.variableLabel(&v)
-                model = try AttributeValues.variableLabel(&v)
+                let bytes = v.unread
+                if let known = memo.model, let seen = memo.modelBytes, bytes.elementsEqual(seen) {
+                    manufacturer = known.manufacturer
+                    model = known.model
+                } else {
+                    let m = try AttributeValues.variableLabel(&v)
+                    let md = try AttributeValues.variableLabel(&v)
+                    manufacturer = m
+                    model = md
+                    memo.model = (m, md)
+                    memo.modelBytes = Array(bytes)
+                }
             case Nomenclature.Attribute.modeOperation:
                 operatingMode = try v.u16()
             case Nomenclature.Attribute.idProductSpec:
+                let bytes = v.unread
+                // The memo holds what the list gives read from scratch; an object repeating the
+                // attribute reads the repeat in full.
+                if serialNumber == nil, softwareVersion == nil, let known = memo.spec, let seen = memo.specBytes,
+                   bytes.elementsEqual(seen) {
+                    serialNumber = known.serialNumber
+                    softwareVersion = known.softwareVersion
+                    continue
+                }
+                let fresh = serialNumber == nil && softwareVersion == nil
                 var list = try v.list()
                 for _ in 0..<list.count {
                     let specType = try list.body.u16()
@@ -69,6 +105,10 @@ struct MDSFacts: Sendable {
                        component == Nomenclature.ProductSpec.componentApplicationSoftware || softwareVersion == nil {
                         softwareVersion = text
                     }
+                }
+                if fresh {
+                    memo.spec = (serialNumber, softwareVersion)
+                    memo.specBytes = Array(bytes)
                 }
             default:
                 break

@@ -21,6 +21,7 @@ struct PollResultDecoder: Sendable {
     var lastMDS: MDSFacts?
 
     private var metricCache: [UInt64: MetricIdentity] = [:]
+    private var mdsTexts = MDSFacts.TextMemo()
     private var reasonCache: [(key: UInt32, text: String)] = []
     private var vendorUnitCache: [UInt16: String] = [:]
 
@@ -118,7 +119,7 @@ struct PollResultDecoder: Sendable {
             decodeAlertMonitor(attributes: attributes, count: count)
         case Nomenclature.ObjectClass.mds:
             do {
-                let facts = try MDSFacts(attributes: attributes, count: count)
+                let facts = try MDSFacts(attributes: attributes, count: count, memo: &mdsTexts)
                 if let a = facts.absoluteTime, let rel = facts.relativeTime {
                     anchor = DeviceClockAnchor(absolute: a, relative: rel)
                     output.count("clock.anchors")

@@ -33,6 +33,8 @@ struct PDUReader {
     }
 
     var remaining: Int { end - offset }
+    /// The bytes not read yet (the reader does not move).
+    var unread: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[offset..<end]) }
     var isAtEnd: Bool { offset >= end }
 
     @inline(__always)
