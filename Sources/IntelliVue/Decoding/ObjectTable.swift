@@ -1,38 +1,27 @@
 /// The monitor objects seen so far, by context id and handle (``ObjectContext/key(context:handle:)``).
 ///
-/// Every poll touches every object: a context is taken out to be edited (so the caller holds the
-/// only reference and nothing is copied) and put back in the same slot. Slots are found by an
-/// integer probe into a small open-addressing table (a dictionary hashed the key with SipHash for
-/// every object of every poll).
+/// Every poll touches every object: the decoder edits an object's context where it is kept
+/// (``contexts`` at the object's slot), and slots are found by an integer probe into a small
+/// open-addressing table (a dictionary hashed the key with SipHash for every object of every poll).
 struct ObjectTable: Sendable {
     /// `key + 1` per table position (0: empty) and the slot it names in ``contexts``.
     private var keys: [UInt64] = []
     private var slotOfKey: [Int32] = []
-    private var contexts: [ObjectContext] = []
+    /// The contexts, by slot.
+    var contexts: [ObjectContext] = []
 
     /// The label of `key`'s object, without copying its context.
     func label(of key: UInt32) -> UInt32? {
         find(key).map { contexts[$0].label }
     }
 
-    /// Takes `key`'s context out for editing (a new one for an object not seen before); give it
-    /// back with ``put(_:at:)`` and the returned slot.
-    mutating func take(_ key: UInt32) -> (ObjectContext, slot: Int) {
-        if let slot = find(key) {
-            var object = ObjectContext()
-            swap(&object, &contexts[slot])
-            return (object, slot)
-        }
+    /// The slot of `key`'s context in ``contexts`` (a new, empty one for an object not seen before).
+    mutating func slot(for key: UInt32) -> Int {
+        if let slot = find(key) { return slot }
         let slot = contexts.count
         insert(key, slot: slot)
         contexts.append(ObjectContext())
-        return (ObjectContext(), slot)
-    }
-
-    /// Puts an edited context back (swapped in: assigning would copy it, and the caller's copy
-    /// would then be destroyed); `object` is left holding an empty context.
-    mutating func put(_ object: inout ObjectContext, at slot: Int) {
-        swap(&object, &contexts[slot])
+        return slot
     }
 
     /// Forgets every object's last episodic measurement (a new association may re-send it).

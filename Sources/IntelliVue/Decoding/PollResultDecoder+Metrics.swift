@@ -7,16 +7,45 @@ extension PollResultDecoder {
     /// Decodes one numeric or sample-array object. `replyTime` is the poll's relative time as a
     /// device time (nil while the clock anchor is unknown).
     mutating func decodeMetric(context: UInt16, handle: UInt16, attributes: PDUReader, count: Int,
-                                       replyTime: DeviceTime?, hostTime: Timestamp,
-                                       into output: inout DriverOutput) {
-        let key = ObjectContext.key(context: context, handle: handle)
-        // Taken out to hold the only reference while editing, so nothing in it is copied; put
-        // back when done.
-        var (object, slot) = objects.take(key)
-        defer { objects.put(&object, at: slot) }
+                               replyTime: DeviceTime?, hostTime: Timestamp, into output: inout DriverOutput) {
+        let slot = objects.slot(for: ObjectContext.key(context: context, handle: handle))
+        // The object is edited where it is kept (`objects.contexts[slot]`), together with the
+        // lookups (`naming`): two stored properties of the decoder, so neither is copied.
+        guard let found = Self.readAttributes(attributes, count: count, zone: zone, object: &objects.contexts[slot]) else {
+            output.count("attributes.malformed")
+            return
+        }
+        var time = replyTime
+        if let stamp = found.stampAbsolute {
+            time = stamp
+        } else if let stamp = found.stampRelative, stamp != 0,
+                  let t = Self.deviceTime(relative: stamp, anchor: anchor, zone: zone) {
+            time = t
+        }
+        do {
+            // A wave is stamped with the reply's relative time, which the caller resolved once for
+            // the whole poll (`replyTime`): not looked up in the zone again for every wave.
+            try Self.emitValues(found, object: &objects.contexts[slot], naming: &naming, time: time,
+                                waveTime: waveformsEnabled ? replyTime : nil, waves: waveformsEnabled,
+                                hostTime: hostTime, into: &output)
+        } catch {
+            output.count("attributes.malformed")
+        }
+    }
+
+    /// Where an object's observed values lie in its attribute list, and its time stamps.
+    struct ObjectAttributes {
         var numericValue: PDUReader?, numericCompound: PDUReader?
         var waveValue: PDUReader?, waveCompound: PDUReader?
         var stampAbsolute: DeviceTime?, stampRelative: UInt32?
+    }
+
+    /// Reads an object's attributes: its labels and wave context go into `object`, its values are
+    /// located for ``emitValues(_:object:naming:time:waveTime:waves:hostTime:into:)``; `nil` when
+    /// the list is malformed.
+    static func readAttributes(_ attributes: PDUReader, count: Int, zone: any DeviceTimeZone,
+                               object: inout ObjectContext) -> ObjectAttributes? {
+        var found = ObjectAttributes()
         var r = attributes
         do {
             for _ in 0..<count {
@@ -29,13 +58,13 @@ extension PollResultDecoder {
                     if !raw.elementsEqual(object.labelRaw) {
                         object.setLabelText(AttributeValues.text(utf16: raw), raw: Array(raw))
                     }
-                case Nomenclature.Attribute.numericObserved: numericValue = v
-                case Nomenclature.Attribute.numericCompoundObserved: numericCompound = v
-                case Nomenclature.Attribute.sampleArrayObserved: waveValue = v
-                case Nomenclature.Attribute.sampleArrayCompoundObserved: waveCompound = v
+                case Nomenclature.Attribute.numericObserved: found.numericValue = v
+                case Nomenclature.Attribute.numericCompoundObserved: found.numericCompound = v
+                case Nomenclature.Attribute.sampleArrayObserved: found.waveValue = v
+                case Nomenclature.Attribute.sampleArrayCompoundObserved: found.waveCompound = v
                 case Nomenclature.Attribute.timeStampAbsolute:
-                    stampAbsolute = Self.resolved(IntelliVueTime.absolute(try v.raw(8)), zone: zone)
-                case Nomenclature.Attribute.timeStampRelative: stampRelative = try v.u32()
+                    found.stampAbsolute = resolved(IntelliVueTime.absolute(try v.raw(8)), zone: zone)
+                case Nomenclature.Attribute.timeStampRelative: found.stampRelative = try v.u32()
                 case Nomenclature.Attribute.sampleArraySpec:
                     try v.skip(2)
                     object.wave.sampleBits = try v.u8()
@@ -58,65 +87,62 @@ extension PollResultDecoder {
                 }
             }
         } catch {
-            output.count("attributes.malformed")
-            return
+            return nil
         }
-        // Spelled out: a closure here captured (and so copied) the whole decoder for every object.
-        var time = replyTime
-        if let stampAbsolute {
-            time = stampAbsolute
-        } else if let stampRelative, stampRelative != 0, let t = Self.deviceTime(relative: stampRelative, anchor: anchor, zone: zone) {
-            time = t
+        return found
+    }
+
+    /// Appends an object's numerics and (when `waves`) its wave segments.
+    static func emitValues(_ found: ObjectAttributes, object: inout ObjectContext, naming: inout MetricNaming,
+                           time: DeviceTime?, waveTime: DeviceTime?, waves: Bool, hostTime: Timestamp,
+                           into output: inout DriverOutput) throws(IntelliVuePDUError) {
+        var numericValue = found.numericValue
+        if var v = numericValue, found.numericCompound == nil {
+            // One value (most objects): no list to gather it in.
+            let decoded = try numeric(&v, object: &object, naming: &naming, time: time, hostTime: hostTime, into: &output)
+            if isEpisodic(decoded.physio) {
+                emit([decoded], object: &object, measuredAt: found.stampAbsolute, into: &output)
+            } else {
+                output.observations.append(.numeric(decoded.reading))
+                output.count(.numerics)
+            }
+            numericValue = nil
         }
-        do {
-            if var v = numericValue, numericCompound == nil {
-                // One value (most objects): no list to gather it in.
-                let decoded = try numeric(&v, object: &object, time: time, hostTime: hostTime, into: &output)
-                if Self.isEpisodic(decoded.physio) {
-                    emit([decoded], object: &object, measuredAt: stampAbsolute, into: &output)
-                } else {
-                    output.observations.append(.numeric(decoded.reading))
-                    output.count(.numerics)
-                }
-                numericValue = nil
+        var readings: [DecodedNumeric] = []
+        if var v = numericValue {
+            readings.append(try numeric(&v, object: &object, naming: &naming, time: time, hostTime: hostTime, into: &output))
+        }
+        if var v = found.numericCompound {
+            let list = try v.list()
+            var body = list.body
+            for _ in 0..<list.count {
+                readings.append(try numeric(&body, object: &object, naming: &naming, time: time, hostTime: hostTime,
+                                            into: &output))
             }
-            var readings: [DecodedNumeric] = []
-            if var v = numericValue {
-                readings.append(try numeric(&v, object: &object, time: time, hostTime: hostTime, into: &output))
+            guard body.isAtEnd else { throw IntelliVuePDUError.inconsistentLength(what: "compound numeric", at: body.offset) }
+        }
+        if !readings.isEmpty {
+            emit(readings, object: &object, measuredAt: found.stampAbsolute, into: &output)
+        }
+        guard waves else { return }
+        if var v = found.waveValue {
+            try emitWave(&v, object: &object, naming: &naming, time: waveTime, hostTime: hostTime, into: &output)
+        }
+        if var v = found.waveCompound {
+            let list = try v.list()
+            var body = list.body
+            for _ in 0..<list.count {
+                try emitWave(&body, object: &object, naming: &naming, time: waveTime, hostTime: hostTime, into: &output)
             }
-            if var v = numericCompound {
-                let list = try v.list()
-                var body = list.body
-                for _ in 0..<list.count { readings.append(try numeric(&body, object: &object, time: time, hostTime: hostTime, into: &output)) }
-                guard body.isAtEnd else { throw IntelliVuePDUError.inconsistentLength(what: "compound numeric", at: body.offset) }
-            }
-            if !readings.isEmpty {
-                emit(readings, object: &object, measuredAt: stampAbsolute, into: &output)
-            }
-            if waveformsEnabled {
-                // A wave is stamped with the reply's relative time, which the caller resolved once
-                // for the whole poll (`replyTime`): not looked up in the zone again for every wave.
-                let waveTime = replyTime
-                if var v = waveValue {
-                    try emitWave(&v, object: &object, time: waveTime, hostTime: hostTime, into: &output)
-                }
-                if var v = waveCompound {
-                    let list = try v.list()
-                    var body = list.body
-                    for _ in 0..<list.count { try emitWave(&body, object: &object, time: waveTime, hostTime: hostTime, into: &output) }
-                }
-            }
-        } catch {
-            output.count("attributes.malformed")
         }
     }
 
     /// Appends one object's readings. An NBP object is episodic: the monitor repeats the last cuff
     /// result in every poll, so it is reported once per measurement (its absolute time stamp, or
     /// its values when the stamp is missing), and not while the cuff is still measuring.
-    mutating func emit(_ decoded: [DecodedNumeric], object: inout ObjectContext, measuredAt: DeviceTime?,
-                               into output: inout DriverOutput) {
-        guard decoded.contains(where: { Self.isEpisodic($0.physio) }) else {
+    static func emit(_ decoded: [DecodedNumeric], object: inout ObjectContext, measuredAt: DeviceTime?,
+                     into output: inout DriverOutput) {
+        guard decoded.contains(where: { isEpisodic($0.physio) }) else {
             for d in decoded { output.observations.append(.numeric(d.reading)) }
             output.count(.numerics, by: decoded.count)
             return
@@ -158,32 +184,34 @@ extension PollResultDecoder {
         var reading: NumericReading
     }
 
-    mutating func numeric(_ v: inout PDUReader, object: inout ObjectContext, time: DeviceTime?, hostTime: Timestamp,
-                                  into output: inout DriverOutput) throws(IntelliVuePDUError) -> DecodedNumeric {
+    static func numeric(_ v: inout PDUReader, object: inout ObjectContext, naming: inout MetricNaming, time: DeviceTime?,
+                        hostTime: Timestamp, into output: inout DriverOutput) throws(IntelliVuePDUError) -> DecodedNumeric {
         let physio = try v.u16()
         let stateBits = IntelliVueMeasurementState(bits: try v.u16())
         let unitCode = try v.u16()
         let value = IntelliVueFloat(bits: try v.u32())
-        let descriptor = object.descriptor(physio: physio, unitCode: unitCode) ?? {
-            let metric = metric(physio: physio, label: object.label)
-            let place = mapping.placement(physio: physio, label: object.label)
-            let ucum = mapping.ucum(unitCode: unitCode)
-            let made = NumericDescriptor(
+        let descriptor: NumericDescriptor
+        if let known = object.descriptor(physio: physio, unitCode: unitCode) {
+            descriptor = known
+        } else {
+            let metric = naming.metric(physio: physio, label: object.label)
+            let place = naming.mapping.placement(physio: physio, label: object.label)
+            let ucum = naming.mapping.ucum(unitCode: unitCode)
+            descriptor = NumericDescriptor(
                 metric: metric, instance: place.instance, containment: place.containment, unit: ucum,
                 unitCode: IntelliVueMapping.mdcUnitCode(unitCode),
-                vendorUnit: unitCode == 0 || ucum != nil ? nil : vendorUnit(unitCode), site: place.site,
+                vendorUnit: unitCode == 0 || ucum != nil ? nil : naming.vendorUnit(unitCode), site: place.site,
                 source: place.source, displayLabel: object.labelText)
-            object.remember(made, physio: physio, unitCode: unitCode)
-            return made
-        }()
-        if !descriptor.metric.isMapped { output.count(.unmappedCodes) }
+            object.remember(descriptor, physio: physio, unitCode: unitCode)
+        }
+        if !descriptor.isMapped { output.count(.unmappedCodes) }
         return DecodedNumeric(physio: physio, state: stateBits, reading: NumericReading(
             descriptor: descriptor, value: value.decimal, state: stateBits.readingState(for: value),
-            reason: reason(stateBits, value), deviceTime: time, hostTime: hostTime))
+            reason: naming.reason(stateBits, value), deviceTime: time, hostTime: hostTime))
     }
 
-    mutating func emitWave(_ v: inout PDUReader, object: inout ObjectContext, time: DeviceTime?, hostTime: Timestamp,
-                                   into output: inout DriverOutput) throws(IntelliVuePDUError) {
+    static func emitWave(_ v: inout PDUReader, object: inout ObjectContext, naming: inout MetricNaming, time: DeviceTime?,
+                         hostTime: Timestamp, into output: inout DriverOutput) throws(IntelliVuePDUError) {
         let physio = try v.u16()
         let stateBits = IntelliVueMeasurementState(bits: try v.u16())
         let raw = try v.raw(Int(try v.u16()))
@@ -223,13 +251,13 @@ extension PollResultDecoder {
         if let memo = wave.reasonMemo, memo.bits == stateBits.bits {
             reason = memo.reason
         } else {
-            var made = self.reason(stateBits, nil)
+            var made = naming.reason(stateBits, nil)
             if let note = wave.scaleNote { made = made.map { $0 + "; " + note } ?? note }
             object.wave.reasonMemo = (stateBits.bits, made)
             reason = made
         }
         let unitCode = wave.unitCode ?? 0
-        let descriptor = waveDescriptor(physio: physio, unitCode: unitCode, scale: scale, object: &object)
+        let descriptor = waveDescriptor(physio: physio, unitCode: unitCode, scale: scale, object: &object, naming: &naming)
         let segment = WaveformSegment(descriptor: descriptor, samples: samples, state: stateBits.readingState(for: .value(0)),
                                       reason: reason, deviceTime: time, hostTime: hostTime)
         output.observations.append(.waveform(segment))
@@ -239,8 +267,8 @@ extension PollResultDecoder {
     /// What a wave is (metric, place, units, scale, sample period) for its physiological id and
     /// unit under the object's current labels: made from the tables once, then kept with the object
     /// until a label, the unit, the scale or the period changes.
-    private mutating func waveDescriptor(physio: UInt16, unitCode: UInt16, scale: DecimalValue,
-                                         object: inout ObjectContext) -> WaveformDescriptor {
+    private static func waveDescriptor(physio: UInt16, unitCode: UInt16, scale: DecimalValue, object: inout ObjectContext,
+                                       naming: inout MetricNaming) -> WaveformDescriptor {
         let wave = object.wave
         let period = Int64(wave.periodTicks) * IntelliVueTime.nanosecondsPerTick
         if let known = object.waveDescriptor, known.physio == physio, known.unitCode == unitCode,
@@ -248,12 +276,12 @@ extension PollResultDecoder {
            known.descriptor.samplePeriodNanoseconds == period {
             return known.descriptor
         }
-        let ucum = mapping.ucum(unitCode: unitCode)
-        let place = mapping.placement(physio: physio, label: object.label)
+        let ucum = naming.mapping.ucum(unitCode: unitCode)
+        let place = naming.mapping.placement(physio: physio, label: object.label)
         let made = WaveformDescriptor(
-            metric: metric(physio: physio, label: object.label), instance: place.instance, containment: place.containment,
-            unit: ucum, unitCode: IntelliVueMapping.mdcUnitCode(unitCode),
-            vendorUnit: unitCode == 0 || ucum != nil ? nil : vendorUnit(unitCode), scale: scale, offset: wave.offset,
+            metric: naming.metric(physio: physio, label: object.label), instance: place.instance,
+            containment: place.containment, unit: ucum, unitCode: IntelliVueMapping.mdcUnitCode(unitCode),
+            vendorUnit: unitCode == 0 || ucum != nil ? nil : naming.vendorUnit(unitCode), scale: scale, offset: wave.offset,
             samplePeriodNanoseconds: period, site: place.site, displayLabel: object.labelText)
         object.waveDescriptor = (physio, unitCode, made)
         return made

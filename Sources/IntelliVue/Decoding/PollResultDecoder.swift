@@ -7,7 +7,8 @@ import BedsideModel
 /// object's label and wave context, and allocates only for the observations it emits. A result
 /// whose lists do not add up is rejected whole before anything is emitted.
 struct PollResultDecoder: Sendable {
-    var mapping: IntelliVueMapping
+    /// Metric terms, units and reasons, with their caches.
+    var naming: MetricNaming
     var zone: any DeviceTimeZone
     var waveformsEnabled: Bool
     var demographicsEnabled: Bool
@@ -20,13 +21,10 @@ struct PollResultDecoder: Sendable {
     /// Facts from the last MDS object seen (identity, mode).
     var lastMDS: MDSFacts?
 
-    private var metricCache: [UInt64: MetricIdentity] = [:]
     private var mdsTexts = MDSFacts.TextMemo()
-    private var reasonCache: [(key: UInt32, text: String)] = []
-    private var vendorUnitCache: [UInt16: String] = [:]
 
     init(mapping: IntelliVueMapping, zone: any DeviceTimeZone, waveformsEnabled: Bool, demographicsEnabled: Bool) {
-        self.mapping = mapping
+        naming = MetricNaming(mapping: mapping)
         self.zone = zone
         self.waveformsEnabled = waveformsEnabled
         self.demographicsEnabled = demographicsEnabled
@@ -137,40 +135,19 @@ struct PollResultDecoder: Sendable {
         }
     }
 
-    // MARK: caches shared by the object decoders
+    // MARK: lookups shared by the object decoders
+
+    var mapping: IntelliVueMapping { naming.mapping }
 
     mutating func metric(physio: UInt16, label: UInt32) -> MetricIdentity {
-        let key = UInt64(label) << 16 | UInt64(physio)
-        if let m = metricCache[key] { return m }
-        let m = mapping.metric(physio: physio, label: label)
-        metricCache[key] = m
-        return m
+        naming.metric(physio: physio, label: label)
     }
 
     mutating func vendorUnit(_ code: UInt16) -> String {
-        if let s = vendorUnitCache[code] { return s }
-        let s = IntelliVueMapping.vendorUnit(code)
-        vendorUnitCache[code] = s
-        return s
+        naming.vendorUnit(code)
     }
 
     mutating func reason(_ state: IntelliVueMeasurementState, _ value: IntelliVueFloat?) -> String? {
-        let special: UInt32
-        switch value {
-        case .none, .value: special = 0
-        case .notANumber: special = 1
-        case .notAtThisResolution: special = 2
-        case .positiveInfinity: special = 3
-        case .negativeInfinity: special = 4
-        }
-        if state.bits == 0 && special == 0 { return nil }
-        let key = UInt32(state.bits) << 8 | special
-        // A monitor uses a handful of state combinations (demo data on every value, in demo
-        // mode): a short list searched in order beats hashing the key for every value.
-        for entry in reasonCache where entry.key == key { return entry.text }
-        let s = state.reason(for: value) ?? ""
-        if reasonCache.count >= 32 { reasonCache.removeAll() }
-        reasonCache.append((key, s))
-        return s
+        naming.reason(state, value)
     }
 }
