@@ -22,17 +22,31 @@ public struct ObservationLedger: Sendable {
         var instance: UInt16
         var unmappedVendorCode: String?
         var subdevice: String?
+        /// The descriptor's ``NumericDescriptor/identityHash`` of these fields (hashed once per
+        /// descriptor, not once per lookup).
+        var identityHash: Int
 
         init(_ r: NumericReading) {
-            if let code = r.descriptor.mappedCode {
+            let d = r.descriptor
+            if let code = d.mappedCode {
                 self.code = code
                 unmappedVendorCode = nil
             } else {
                 code = 0
-                unmappedVendorCode = r.metric.referenceID ?? r.metric.vendorCode
+                unmappedVendorCode = d.metric.referenceID ?? d.metric.vendorCode
             }
-            instance = r.instance
-            subdevice = r.subdevice
+            instance = d.instance
+            subdevice = d.subdevice
+            identityHash = d.identityHash
+        }
+
+        static func == (a: Key, b: Key) -> Bool {
+            a.identityHash == b.identityHash && a.code == b.code && a.instance == b.instance
+                && a.unmappedVendorCode == b.unmappedVendorCode && a.subdevice == b.subdevice
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(identityHash)
         }
     }
 
@@ -85,6 +99,7 @@ public struct ObservationLedger: Sendable {
         // A monitor reports dozens of values; grown one doubling at a time this would be copied
         // several times in the first second.
         entries.reserveCapacity(64)
+        otherIndex.reserveCapacity(64)
     }
 
     /// The time the ledger next needs ``tick(now:into:)``.

@@ -182,6 +182,9 @@ public final class NumericDescriptor: Hashable, Sendable {
     @usableFromInline let hotMappedCode: UInt32?
     @usableFromInline let hotIsMapped: Bool
     @usableFromInline let hotSubdevice: String?
+    /// A hash of what identifies the value (MDC code or vendor code, instance, subdevice), made
+    /// once: a store keyed on values hashes this instead of the strings.
+    public let identityHash: Int
     /// Feed fields, each starting with its comma: `,"metric":…` up to the containment; `,"unit":…`
     /// to the vendor unit; the labels and the episodic flag (possibly empty).
     let identityJSON: [UInt8]
@@ -221,6 +224,15 @@ public final class NumericDescriptor: Hashable, Sendable {
         hotMappedCode = fields.metric.referenceID != nil ? fields.metric.code : nil
         hotIsMapped = fields.metric.referenceID != nil
         hotSubdevice = fields.subdevice
+        var hasher = Hasher()
+        if fields.metric.referenceID != nil, let code = fields.metric.code {
+            hasher.combine(code)
+        } else {
+            hasher.combine(fields.metric.referenceID ?? fields.metric.vendorCode)
+        }
+        hasher.combine(fields.instance)
+        hasher.combine(fields.subdevice)
+        identityHash = hasher.finalize()
         (identityJSON, unitJSON, labelsJSON) = JSONObjectWriter.descriptorFragments(fields)
     }
 
