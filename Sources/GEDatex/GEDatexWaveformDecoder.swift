@@ -95,17 +95,26 @@ struct GEDatexWaveformDecoder: Sendable {
                 continue
             }
             var controlCode: Int16?
-            var valid = 0
-            // Written in place: an append per sample checks capacity every time.
+            var valid = count
+            // Written in place (an append per sample checks capacity every time), and in two
+            // passes: samples are copied with their smallest value noted, and only a segment
+            // holding a control code (rare) is gone over again to blank them.
             let samples = [Int32?](unsafeUninitializedCapacity: count) { buffer, initialized in
+                let out = buffer.baseAddress!
+                let first = base + 6
+                var smallest = Int16.max
                 for k in 0..<count {
-                    let s = record.geInt16(base + 6 + 2 * k)
-                    if GEDatexControlCode.isControl(s) {
-                        (buffer.baseAddress! + k).initialize(to: nil)
+                    let s = record.geInt16(first + 2 * k)
+                    smallest = min(smallest, s)
+                    (out + k).initialize(to: Int32(s))
+                }
+                if GEDatexControlCode.isControl(smallest) {
+                    for k in 0..<count {
+                        let s = record.geInt16(first + 2 * k)
+                        guard GEDatexControlCode.isControl(s) else { continue }
+                        out[k] = nil
                         controlCode = controlCode ?? s
-                    } else {
-                        (buffer.baseAddress! + k).initialize(to: Int32(s))
-                        valid += 1
+                        valid -= 1
                     }
                 }
                 initialized = count
