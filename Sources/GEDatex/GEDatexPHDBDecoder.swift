@@ -39,8 +39,9 @@ struct GEDatexPHDBDecoder: Sendable {
     /// many of them are unmapped.
     private var emitted = 0
     private var emittedUnmapped = 0
-    /// The current class's NIBP readings and raw values, held until the cuff-cycle tracker rules.
-    private var nibpReadings: [NumericReading] = []
+    /// The current class's NIBP fields (flat indices) and raw values, held until the cuff-cycle
+    /// tracker rules.
+    private var nibpFields: [Int] = []
     private var nibpRaw: [Int16] = []
     private var nibpDescriptors: [(base: NumericDescriptor, bits: UInt16, descriptor: NumericDescriptor)] = []
     private static let resolvedCodes = 32
@@ -179,7 +180,7 @@ struct GEDatexPHDBDecoder: Sendable {
     private mutating func decodeClass(_ cls: GEDatexClass, body: UnsafeRawBufferPointer, deviceTime: DeviceTime,
                                       nibpTime: DeviceTime?, hostTime: Timestamp, into output: inout DriverOutput) {
         // Kept between calls (emptied, capacity kept): a class holding NIBP fields comes in every record.
-        nibpReadings.removeAll(keepingCapacity: true)
+        nibpFields.removeAll(keepingCapacity: true)
         nibpRaw.removeAll(keepingCapacity: true)
         var nibpHeader: GEDatexGroupHeader?
         var headerOffset = -1
@@ -224,13 +225,19 @@ struct GEDatexPHDBDecoder: Sendable {
                 }
             }
             let raw = body.geInt16(plan.offset)
+            if case .nibp = plan.rule {
+                // Held as raw values: the cuff-cycle tracker suppresses most records' NIBP, and
+                // readings are made only for the ones it lets through.
+                nibpFields.append(field)
+                nibpRaw.append(raw)
+                nibpHeader = groupHeader
+                continue
+            }
             var staleBit: Int?
             if case .staleLabelBit(let bit) = plan.rule { staleBit = bit }
             let (state, reason) = GEDatexValueState.evaluate(raw: raw, header: groupHeader, kind: plan.groupKind,
                                                              staleLabelBit: staleBit)
-            var isNIBP = false
-            if case .nibp = plan.rule { isNIBP = true }
-            if state == .absent, !isNIBP {
+            if state == .absent {
                 // An absent field is forwarded when it becomes absent (or its reason changes), and
                 // then once a minute, not in every record: most monitors report dozens of groups
                 // they do not have.
@@ -246,19 +253,11 @@ struct GEDatexPHDBDecoder: Sendable {
             let value: DecimalValue? = (state == .absent || GEDatexControlCode.isControl(raw))
                 ? nil : DecimalValue(raw: Int(raw), exponent: plan.exponent)
             let descriptor = resolve(plan, field: field, cls: c, header: groupHeader, from: resolved)
-            if isNIBP {
-                nibpReadings.append(NumericReading(descriptor: descriptor, value: value, state: state, reason: reason,
-                                                   deviceTime: deviceTime, hostTime: hostTime))
-                nibpRaw.append(raw)
-                nibpHeader = groupHeader
-            } else {
-                // Made where it is stored: a reading built first and appended after is copied.
-                emitted += 1
-                if !descriptor.isMapped { emittedUnmapped += 1 }
-                output.observations.append(.numeric(NumericReading(descriptor: descriptor, value: value, state: state,
-                                                                   reason: reason, deviceTime: deviceTime,
-                                                                   hostTime: hostTime)))
-            }
+            // Made where it is stored: a reading built first and appended after is copied.
+            emitted += 1
+            if !descriptor.isMapped { emittedUnmapped += 1 }
+            output.observations.append(.numeric(NumericReading(descriptor: descriptor, value: value, state: state,
+                                                               reason: reason, deviceTime: deviceTime, hostTime: hostTime)))
         }
         }
         }
@@ -271,9 +270,15 @@ struct GEDatexPHDBDecoder: Sendable {
                 // monitor sent one, else this record's time for a result that just appeared. A result
                 // already on screen when the bridge connected has no known measurement time.
                 let measured: DeviceTime? = nibpTime ?? (verdict == .newResult ? deviceTime : nil)
-                for var r in nibpReadings {
-                    r = NumericReading(descriptor: nibpDescriptor(r.descriptor, label: h.label), value: r.value,
-                                       state: r.state, reason: r.reason, deviceTime: r.deviceTime, hostTime: r.hostTime)
+                for (field, raw) in zip(nibpFields, nibpRaw) {
+                    let plan = plans[field]
+                    let (state, reason) = GEDatexValueState.evaluate(raw: raw, header: h, kind: plan.groupKind,
+                                                                     staleLabelBit: nil)
+                    let value: DecimalValue? = (state == .absent || GEDatexControlCode.isControl(raw))
+                        ? nil : DecimalValue(raw: Int(raw), exponent: plan.exponent)
+                    var r = NumericReading(descriptor: nibpDescriptor(resolved[plan.firstDescriptor], label: h.label),
+                                           value: value, state: state, reason: reason, deviceTime: deviceTime,
+                                           hostTime: hostTime)
                     // "No result" is a statement about now: it keeps the record's time.
                     if r.value != nil { r.deviceTime = measured }
                     if verdict == .alreadyOnScreen, measured == nil, r.state == .stale {
