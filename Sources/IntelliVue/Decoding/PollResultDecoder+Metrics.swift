@@ -11,7 +11,8 @@ extension PollResultDecoder {
         let slot = objects.slot(for: ObjectContext.key(context: context, handle: handle))
         // The object is edited where it is kept (`objects.contexts[slot]`), together with the
         // lookups (`naming`): two stored properties of the decoder, so neither is copied.
-        guard let found = Self.readAttributes(attributes, count: count, zone: zone, object: &objects.contexts[slot]) else {
+        var found = ObjectAttributes()
+        guard Self.readAttributes(attributes, count: count, zone: zone, object: &objects.contexts[slot], into: &found) else {
             output.count("attributes.malformed")
             return
         }
@@ -41,11 +42,10 @@ extension PollResultDecoder {
     }
 
     /// Reads an object's attributes: its labels and wave context go into `object`, its values are
-    /// located for ``emitValues(_:object:naming:time:waveTime:waves:hostTime:into:)``; `nil` when
-    /// the list is malformed.
+    /// located (in `found`) for ``emitValues(_:object:naming:time:waveTime:waves:hostTime:into:)``;
+    /// false when the list is malformed. (Filled in place: returned, the locations were copied.)
     static func readAttributes(_ attributes: PDUReader, count: Int, zone: any DeviceTimeZone,
-                               object: inout ObjectContext) -> ObjectAttributes? {
-        var found = ObjectAttributes()
+                               object: inout ObjectContext, into found: inout ObjectAttributes) -> Bool {
         var r = attributes
         do {
             for _ in 0..<count {
@@ -87,9 +87,9 @@ extension PollResultDecoder {
                 }
             }
         } catch {
-            return nil
+            return false
         }
-        return found
+        return true
     }
 
     /// Appends an object's numerics and (when `waves`) its wave segments.
