@@ -19,9 +19,11 @@ struct PollResultDecoder: Sendable {
     /// Whether the monitor said it runs in demo mode (MDS operating mode): its alarms are flagged demo.
     var monitorInDemoMode = false
     /// Facts from the last MDS object seen (identity, mode).
-    var lastMDS: MDSFacts?
+    var lastMDS: MDSFacts? { didSet { lastIdentity = nil } }
 
     private var mdsTexts = MDSFacts.TextMemo()
+    /// ``lastMDS``'s identity once built (cleared whenever ``lastMDS`` is set).
+    private var lastIdentity: DeviceIdentityUpdate?
 
     init(mapping: IntelliVueMapping, zone: any DeviceTimeZone, waveformsEnabled: Bool, demographicsEnabled: Bool) {
         naming = MetricNaming(mapping: mapping)
@@ -122,8 +124,17 @@ struct PollResultDecoder: Sendable {
                     anchor = DeviceClockAnchor(absolute: a, relative: rel)
                     output.count("clock.anchors")
                 }
-                if let id = facts.identity { output.identity = id }
+                // The identity is built (model joined to manufacturer) only when its texts change:
+                // the MDS object comes in every extended poll.
+                var unchanged = false
+                if let last = lastMDS {
+                    unchanged = last.manufacturer == facts.manufacturer && last.model == facts.model
+                        && last.serialNumber == facts.serialNumber && last.softwareVersion == facts.softwareVersion
+                }
+                let identity = unchanged ? (lastIdentity ?? facts.identity) : facts.identity
                 lastMDS = facts
+                lastIdentity = identity
+                if let identity { output.identity = identity }
                 if let mode = facts.operatingMode { monitorInDemoMode = mode == Nomenclature.OperatingMode.demo }
             } catch {
                 output.count("attributes.malformed")
