@@ -30,7 +30,7 @@ import Testing
         #expect(crc == IntelliVueFCS.goodResidue)
     }
 
-    @Test("the eight-bytes-a-step FCS equals the byte-by-byte one for every length and start")
+    @Test("the sliced FCS (sixteen and eight bytes a step) equals the byte-by-byte one for every length and start")
     func slicedFCSAgreesWithByteByByte() {
         let bytes: [UInt8] = (0..<67).map { UInt8(truncatingIfNeeded: $0 &* 151 &+ 7) }
         IntelliVueFCS.slices.withUnsafeBufferPointer { slices in

@@ -33,12 +33,12 @@ public enum IntelliVueFCS {
         return v
     }
 
-    /// Eight tables for eight bytes per step (slicing-by-8): `slices[k * 256 + i]` is the register
-    /// after byte `i` followed by `k` zero bytes. One byte at a time, each step waits for the
-    /// previous table lookup; eight independent lookups per eight bytes run in parallel.
+    /// Sixteen tables for up to sixteen bytes per step (slicing-by-16): `slices[k * 256 + i]` is the
+    /// register after byte `i` followed by `k` zero bytes. One byte at a time, each step waits for
+    /// the previous table lookup; sixteen independent lookups per sixteen bytes run in parallel.
     static let slices: [UInt16] = {
-        var t = table + [UInt16](repeating: 0, count: 7 * 256)
-        for k in 1..<8 {
+        var t = table + [UInt16](repeating: 0, count: 15 * 256)
+        for k in 1..<16 {
             for i in 0..<256 {
                 let previous = t[(k - 1) * 256 + i]
                 t[k * 256 + i] = (previous >> 8) ^ table[Int(previous & 0xff)]
@@ -47,19 +47,45 @@ public enum IntelliVueFCS {
         return t
     }()
 
-    /// Feeds `count` bytes at `bytes` into the register, eight at a time (the same result as
-    /// ``update(_:_:)`` byte by byte). `slices` is ``slices`` as a buffer.
+    /// The register after the sixteen bytes `lo` then `hi` (each in wire order, little-endian).
+    @inline(__always)
+    static func step16(_ crc: UInt16, _ lo: UInt64, _ hi: UInt64, slices t: UnsafeBufferPointer<UInt16>) -> UInt16 {
+        let x = lo ^ UInt64(crc)
+        let a = t[3840 + Int(x & 0xff)] ^ t[3584 + Int((x >> 8) & 0xff)] ^ t[3328 + Int((x >> 16) & 0xff)]
+            ^ t[3072 + Int((x >> 24) & 0xff)]
+        let b = t[2816 + Int((x >> 32) & 0xff)] ^ t[2560 + Int((x >> 40) & 0xff)] ^ t[2304 + Int((x >> 48) & 0xff)]
+            ^ t[2048 + Int(x >> 56)]
+        let c = t[1792 + Int(hi & 0xff)] ^ t[1536 + Int((hi >> 8) & 0xff)] ^ t[1280 + Int((hi >> 16) & 0xff)]
+            ^ t[1024 + Int((hi >> 24) & 0xff)]
+        let d = t[768 + Int((hi >> 32) & 0xff)] ^ t[512 + Int((hi >> 40) & 0xff)] ^ t[256 + Int((hi >> 48) & 0xff)]
+            ^ t[Int(hi >> 56)]
+        return a ^ b ^ c ^ d
+    }
+
+    /// The register after the eight bytes `w` (in wire order, little-endian).
+    @inline(__always)
+    static func step8(_ crc: UInt16, _ w: UInt64, slices t: UnsafeBufferPointer<UInt16>) -> UInt16 {
+        let x = w ^ UInt64(crc)
+        return t[1792 + Int(x & 0xff)] ^ t[1536 + Int((x >> 8) & 0xff)] ^ t[1280 + Int((x >> 16) & 0xff)]
+            ^ t[1024 + Int((x >> 24) & 0xff)] ^ t[768 + Int((x >> 32) & 0xff)] ^ t[512 + Int((x >> 40) & 0xff)]
+            ^ t[256 + Int((x >> 48) & 0xff)] ^ t[Int(x >> 56)]
+    }
+
+    /// Feeds `count` bytes at `bytes` into the register, sixteen or eight at a time (the same
+    /// result as ``update(_:_:)`` byte by byte). `slices` is ``slices`` as a buffer.
     @inline(__always)
     static func update(_ crc: UInt16, _ bytes: UnsafePointer<UInt8>, count: Int,
                        slices t: UnsafeBufferPointer<UInt16>) -> UInt16 {
         var crc = crc
         var i = 0
-        while i + 8 <= count {
-            // One little-endian word holds the eight bytes in wire order (byte k in bits 8k…8k+7).
-            let x = UInt64(littleEndian: UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self)) ^ UInt64(crc)
-            crc = t[1792 + Int(x & 0xff)] ^ t[1536 + Int((x >> 8) & 0xff)] ^ t[1280 + Int((x >> 16) & 0xff)]
-                ^ t[1024 + Int((x >> 24) & 0xff)] ^ t[768 + Int((x >> 32) & 0xff)] ^ t[512 + Int((x >> 40) & 0xff)]
-                ^ t[256 + Int((x >> 48) & 0xff)] ^ t[Int(x >> 56)]
+        let raw = UnsafeRawPointer(bytes)
+        while i + 16 <= count {
+            crc = step16(crc, UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)),
+                         UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)), slices: t)
+            i += 16
+        }
+        if i + 8 <= count {
+            crc = step8(crc, UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)), slices: t)
             i += 8
         }
         while i < count {

@@ -184,14 +184,22 @@ public struct IntelliVueFrameDecoder: Sendable {
         let esc = ones &* UInt64(IntelliVueFraming.escape)
         var crc = crc
         var i = start
+        // Sixteen bytes a step while no special byte is among them, then eight.
+        while i &+ 16 <= end {
+            let lo = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let hi = bytes.loadUnaligned(fromByteOffset: i &+ 8, as: UInt64.self)
+            if hasZeroByte(lo ^ bof) | hasZeroByte(lo ^ eof) | hasZeroByte(lo ^ esc)
+                | hasZeroByte(hi ^ bof) | hasZeroByte(hi ^ eof) | hasZeroByte(hi ^ esc) != 0 { break }
+            UnsafeMutableRawPointer(out + (i &- start)).storeBytes(of: lo, as: UInt64.self)
+            UnsafeMutableRawPointer(out + (i &- start &+ 8)).storeBytes(of: hi, as: UInt64.self)
+            crc = IntelliVueFCS.step16(crc, UInt64(littleEndian: lo), UInt64(littleEndian: hi), slices: t)
+            i &+= 16
+        }
         while i &+ 8 <= end {
             let w = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
             if hasZeroByte(w ^ bof) | hasZeroByte(w ^ eof) | hasZeroByte(w ^ esc) != 0 { break }
             UnsafeMutableRawPointer(out + (i &- start)).storeBytes(of: w, as: UInt64.self)
-            let x = UInt64(littleEndian: w) ^ UInt64(crc)
-            crc = t[1792 + Int(x & 0xff)] ^ t[1536 + Int((x >> 8) & 0xff)] ^ t[1280 + Int((x >> 16) & 0xff)]
-                ^ t[1024 + Int((x >> 24) & 0xff)] ^ t[768 + Int((x >> 32) & 0xff)] ^ t[512 + Int((x >> 40) & 0xff)]
-                ^ t[256 + Int((x >> 48) & 0xff)] ^ t[Int(x >> 56)]
+            crc = IntelliVueFCS.step8(crc, UInt64(littleEndian: w), slices: t)
             i &+= 8
         }
         while i < end {
