@@ -120,8 +120,32 @@ extension DecimalValue: CustomStringConvertible {
 }
 
 extension DecimalValue: Comparable {
+    /// Exact: the mantissas are compared at a common exponent (through `Double` only when scaling
+    /// one would overflow, i.e. the two differ by more than Int64 can span, where a `Double`
+    /// comparison is exact enough to order them). Range checks run this for every value.
     public static func < (lhs: DecimalValue, rhs: DecimalValue) -> Bool {
-        lhs.doubleValue < rhs.doubleValue
+        if lhs.exponent == rhs.exponent { return lhs.mantissa < rhs.mantissa }
+        if let (a, b) = aligned(lhs, rhs) { return a < b }
+        return lhs.doubleValue < rhs.doubleValue
+    }
+
+    /// Both mantissas at the smaller of the two exponents, or `nil` when that overflows.
+    private static func aligned(_ lhs: DecimalValue, _ rhs: DecimalValue) -> (Int64, Int64)? {
+        var a = lhs.mantissa, b = rhs.mantissa
+        var steps = Int(lhs.exponent) - Int(rhs.exponent)
+        while steps > 0 {
+            let (m, overflow) = a.multipliedReportingOverflow(by: 10)
+            if overflow { return nil }
+            a = m
+            steps -= 1
+        }
+        while steps < 0 {
+            let (m, overflow) = b.multipliedReportingOverflow(by: 10)
+            if overflow { return nil }
+            b = m
+            steps += 1
+        }
+        return (a, b)
     }
 }
 

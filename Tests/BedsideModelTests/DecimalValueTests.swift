@@ -14,6 +14,22 @@ import Testing
         #expect(DecimalValue(raw: 5, exponent: -4).text == "0.0005")
     }
 
+    @Test("ordering is exact across exponents, where a Double comparison is not")
+    func ordersExactly() {
+        // 2^53 + 1 and 2^53 are one apart but equal as Doubles.
+        let big = DecimalValue(mantissa: 9_007_199_254_740_993, exponent: 0)
+        let bigMinusOne = DecimalValue(mantissa: 90_071_992_547_409_920, exponent: -1)
+        #expect(bigMinusOne < big && !(big < bigMinusOne))
+        #expect(DecimalValue(raw: 9665, exponent: -2) < DecimalValue(raw: 97, exponent: 0))
+        #expect(!(DecimalValue(raw: 9700, exponent: -2) < DecimalValue(raw: 97, exponent: 0)))
+        #expect(!(DecimalValue(raw: 97, exponent: 0) < DecimalValue(raw: 9700, exponent: -2)))
+        #expect(DecimalValue(raw: -1, exponent: 3) < DecimalValue(raw: -999, exponent: 0))
+        #expect(DecimalValue(raw: 3, exponent: -1) < DecimalValue(raw: 31, exponent: -2))
+        // So far apart that scaling overflows: still ordered.
+        #expect(DecimalValue(mantissa: 1, exponent: -30) < DecimalValue(mantissa: 1, exponent: 30))
+        #expect(DecimalValue(mantissa: -5, exponent: 25) < DecimalValue(mantissa: .max, exponent: -10))
+    }
+
     @Test("the feed encoder's digits agree with the plain text and with Swift's own, for every length and sign")
     func encoderDigitsAgree() {
         var values: [Int64] = [0, 1, -1, 9, 10, 99, 100, 101, 999, 1000, .max, .min, .min + 1]
