@@ -67,7 +67,8 @@ public struct GEDatexDriver: DeviceDriver {
     private let waves: GEDatexWaveformDecoder
     private var alarms = GEDatexAlarmDecoder()
     private var session: GEDatexSession
-    private var lastCounters = GEDatexFrameDecoder.Counters()
+    /// The framer's discard total when last reported.
+    private var lastDiscarded = 0
     private var clock = GEDatexClockGuard()
 
     public init(configuration: DriverConfiguration) {
@@ -128,9 +129,9 @@ public struct GEDatexDriver: DeviceDriver {
         while let outcome = framer.next(in: bytes, from: &index) {
             switch outcome {
             case .frame:
-                let frame = framer.frameBytes
-                frame.withUnsafeBytes { all in
-                    handleRecord(UnsafeRawBufferPointer(rebasing: all[0..<(all.count - 1)]), now: now, into: &output)
+                let frame = framer.frame
+                frame.bytes.withUnsafeBytes { all in
+                    handleRecord(UnsafeRawBufferPointer(rebasing: all[0..<(frame.count - 1)]), now: now, into: &output)
                 }
             case .checksumError:
                 output.count(.checksumErrors)
@@ -148,9 +149,11 @@ public struct GEDatexDriver: DeviceDriver {
                 session.badFrame(now: now, into: &output)
             }
         }
-        let discarded = framer.counters.bytesDiscarded - lastCounters.bytesDiscarded
-        if discarded > 0 { output.count(.bytesDiscarded, by: discarded) }
-        lastCounters = framer.counters
+        let discarded = framer.counters.bytesDiscarded - lastDiscarded
+        if discarded > 0 {
+            output.count(.bytesDiscarded, by: discarded)
+            lastDiscarded = framer.counters.bytesDiscarded
+        }
         stateDeadline(&output)
     }
 

@@ -55,14 +55,18 @@ public struct GEDatexFrameDecoder: Sendable {
     public let maximumFrameLength: Int
     public private(set) var counters = Counters()
     private var state = State.hunting
-    private var buffer: [UInt8] = []
+    /// The unstuffed frame in progress in its first ``length`` bytes; grown (never shrunk) as
+    /// frames need, so runs are copied in place rather than appended.
+    private var buffer = [UInt8](repeating: 0, count: 2048)
+    private var length = 0
+    /// 8-bit sum of the frame's bytes so far: the checksum is added up as the bytes arrive.
+    private var sum: UInt8 = 0
     /// Raw (stuffed) bytes consumed for the frame in progress, for the discard counter.
     private var rawCount = 0
     private var recordReady = false
 
     public init(maximumFrameLength: Int = 32_768) {
         self.maximumFrameLength = maximumFrameLength
-        buffer.reserveCapacity(2048)
     }
 
     /// Consumes bytes from `index` until a frame ends (returns its outcome) or the bytes run out
@@ -70,7 +74,7 @@ public struct GEDatexFrameDecoder: Sendable {
     public mutating func next(in bytes: UnsafeRawBufferPointer, from index: inout Int) -> Outcome? {
         if recordReady {
             recordReady = false
-            buffer.removeAll(keepingCapacity: true)
+            clearFrame()
         }
         let end = bytes.count
         var i = index
@@ -95,20 +99,20 @@ public struct GEDatexFrameDecoder: Sendable {
                     beginFrame()
                     if let outcome { return outcome }
                 } else {
-                    buffer.append(b ^ GEDatexWire.escapeMask)
+                    appendByte(b ^ GEDatexWire.escapeMask)
                     state = .inFrame
-                    if buffer.count > maximumFrameLength { return overflow() }
+                    if length > maximumFrameLength { return overflow() }
                 }
             case .inFrame:
                 // Copy the run up to the next special byte in one go.
                 let start = i
                 i = ByteScan.firstIndex(of: GEDatexWire.flag, GEDatexWire.escape, in: bytes, from: i, to: end)
                 if i > start {
-                    let room = maximumFrameLength + 1 - buffer.count
+                    let room = maximumFrameLength + 1 - length
                     let take = min(i - start, room)
-                    buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + take)]))
+                    appendRun(UnsafeRawBufferPointer(rebasing: bytes[start..<(start + take)]))
                     rawCount += i - start
-                    if take < i - start || buffer.count > maximumFrameLength {
+                    if take < i - start || length > maximumFrameLength {
                         counters.bytesDiscarded += (i - start) - take
                         return overflow()
                     }
@@ -133,33 +137,68 @@ public struct GEDatexFrameDecoder: Sendable {
     /// Only meaningful right after ``next(in:from:)`` returned ``Outcome/frame``.
     public func withRecord<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try buffer.withUnsafeBytes { all in
-            try body(UnsafeRawBufferPointer(rebasing: all[0..<(recordReady ? all.count - 1 : 0)]))
+            try body(UnsafeRawBufferPointer(rebasing: all[0..<(recordReady ? length - 1 : 0)]))
         }
     }
 
-    /// The last accepted frame, unstuffed: record bytes followed by the checksum byte. Holding the
-    /// array beyond the next call to ``next(in:from:)`` makes the decoder copy its buffer.
-    public var frameBytes: [UInt8] { recordReady ? buffer : [] }
+    /// The last accepted frame, unstuffed: record bytes followed by the checksum byte (a copy; the
+    /// driver reads it through ``frame``).
+    public var frameBytes: [UInt8] { recordReady ? Array(buffer[0..<length]) : [] }
+
+    /// The last accepted frame as the decoder holds it: the array's first `count` bytes are the
+    /// record and the checksum byte. Holding the array beyond the next call to
+    /// ``next(in:from:)`` makes the decoder copy its buffer.
+    public var frame: (bytes: [UInt8], count: Int) { recordReady ? (buffer, length) : ([], 0) }
 
     /// Drops any partial frame and waits for the next delimiter (e.g. after the port was reopened).
     public mutating func reset() {
         counters.bytesDiscarded += rawCount
-        buffer.removeAll(keepingCapacity: true)
+        clearFrame()
         rawCount = 0
         recordReady = false
         state = .hunting
     }
 
     private mutating func beginFrame() {
-        if !recordReady { buffer.removeAll(keepingCapacity: true) }
+        if !recordReady { clearFrame() }
         rawCount = 0
         state = .inFrame
+    }
+
+    private mutating func clearFrame() {
+        length = 0
+        sum = 0
+    }
+
+    /// Makes room for `n` more bytes in the buffer.
+    @inline(__always)
+    private mutating func reserve(_ n: Int) {
+        if length + n > buffer.count {
+            buffer.append(contentsOf: repeatElement(0, count: max(length + n, 2 * buffer.count) - buffer.count))
+        }
+    }
+
+    private mutating func appendByte(_ b: UInt8) {
+        reserve(1)
+        buffer[length] = b
+        length += 1
+        sum &+= b
+    }
+
+    /// Copies a run of plain bytes into the frame and adds them to the running sum.
+    private mutating func appendRun(_ run: UnsafeRawBufferPointer) {
+        guard let source = run.baseAddress, run.count > 0 else { return }
+        reserve(run.count)
+        let at = length
+        buffer.withUnsafeMutableBytes { UnsafeMutableRawPointer($0.baseAddress! + at).copyMemory(from: source, byteCount: run.count) }
+        length += run.count
+        sum &+= ByteScan.byteSum(run)
     }
 
     private mutating func overflow() -> Outcome {
         counters.oversizeFrames += 1
         counters.bytesDiscarded += rawCount
-        buffer.removeAll(keepingCapacity: true)
+        clearFrame()
         rawCount = 0
         state = .hunting
         return .oversize
@@ -167,9 +206,11 @@ public struct GEDatexFrameDecoder: Sendable {
 
     /// Validates the bytes between two delimiters; `nil` for an empty frame.
     private mutating func finishFrame() -> Outcome? {
-        let n = buffer.count
+        let n = length
         if n == 0 && rawCount == 0 { return nil }
-        let outcome = Self.validate(buffer)
+        // The running sum covers every byte; the record's sum is that less the checksum byte.
+        let recordSum = n > 0 ? sum &- buffer[n - 1] : 0
+        let outcome = buffer.withUnsafeBytes { Self.validate(UnsafeRawBufferPointer(rebasing: $0[0..<n]), recordSum: recordSum) }
         switch outcome {
         case .frame:
             counters.frames += 1
@@ -181,7 +222,7 @@ public struct GEDatexFrameDecoder: Sendable {
         }
         if outcome != .frame {
             counters.bytesDiscarded += rawCount
-            buffer.removeAll(keepingCapacity: true)
+            clearFrame()
         }
         return outcome
     }
@@ -195,7 +236,14 @@ public struct GEDatexFrameDecoder: Sendable {
     public static func validate(_ frame: UnsafeRawBufferPointer) -> Outcome {
         let n = frame.count
         guard n >= GEDatexWire.minimumFrameLength else { return .lengthError }
-        guard checksum(UnsafeRawBufferPointer(rebasing: frame[0..<(n - 1)])) == frame[n - 1] else { return .checksumError }
+        return validate(frame, recordSum: checksum(UnsafeRawBufferPointer(rebasing: frame[0..<(n - 1)])))
+    }
+
+    /// The same, with the 8-bit sum of the record bytes already known.
+    static func validate(_ frame: UnsafeRawBufferPointer, recordSum: UInt8) -> Outcome {
+        let n = frame.count
+        guard n >= GEDatexWire.minimumFrameLength else { return .lengthError }
+        guard recordSum == frame[n - 1] else { return .checksumError }
         guard Int(frame.geInt16(0)) == n - 1 else { return .lengthError }
         guard GEDatexMainType(rawValue: frame.geInt16(14)) != nil else { return .unknownMainType }
         return .frame
