@@ -60,6 +60,10 @@ public struct AlarmLifecycle: Sendable {
     private var active: [String: Active] = [:]
     /// Keys in the order they started, so ends and snapshots come out in a stable order.
     private var order: [String] = []
+    /// The list last handed to ``update(present:deviceTime:hostTime:into:)`` (nil after
+    /// ``endAll(reason:hostTime:into:)``): a monitor repeats its alarm list every poll, and an
+    /// unchanged one is recognised without building sets and looking up every key.
+    private var lastPresent: [Present]?
 
     public init(subdevice: String? = nil) { self.subdevice = subdevice }
 
@@ -67,6 +71,13 @@ public struct AlarmLifecycle: Sendable {
 
     public mutating func update(present: [Present], deviceTime: DeviceTime?, hostTime: Timestamp,
                                 into observations: inout [Observation]) {
+        // The same alarms in the same order, none changed in what an update reports: nothing
+        // starts, changes or ends.
+        if let last = lastPresent, last.count == present.count,
+           zip(last, present).allSatisfy({ $0.key == $1.key && !$1.differs(from: $0) }) {
+            return
+        }
+        defer { lastPresent = present }
         var seen = Set<String>()
         for p in present where seen.insert(p.key).inserted {
             if let a = active[p.key] {
@@ -101,6 +112,7 @@ public struct AlarmLifecycle: Sendable {
         }
         active.removeAll()
         order.removeAll()
+        lastPresent = nil
     }
 
     /// Ends every active alarm just before the first link event from `index` on that loses sight of

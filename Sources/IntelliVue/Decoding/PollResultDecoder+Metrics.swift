@@ -99,12 +99,9 @@ extension PollResultDecoder {
         var numericValue = found.numericValue
         if var v = numericValue, found.numericCompound == nil {
             // One value (most objects): no list to gather it in.
-            let decoded = try numeric(&v, object: &object, naming: &naming, time: time, hostTime: hostTime, into: &output)
-            if isEpisodic(decoded.physio) {
-                emit([decoded], object: &object, measuredAt: found.stampAbsolute, into: &output)
-            } else {
-                output.observations.append(.numeric(decoded.reading))
-                output.count(.numerics)
+            if let episodic = try numeric(&v, object: &object, naming: &naming, time: time, hostTime: hostTime,
+                                          appendingUnlessEpisodic: true, into: &output) {
+                emit([episodic], object: &object, measuredAt: found.stampAbsolute, into: &output)
             }
             numericValue = nil
         }
@@ -186,6 +183,17 @@ extension PollResultDecoder {
 
     static func numeric(_ v: inout PDUReader, object: inout ObjectContext, naming: inout MetricNaming, time: DeviceTime?,
                         hostTime: Timestamp, into output: inout DriverOutput) throws(IntelliVuePDUError) -> DecodedNumeric {
+        // Always returned when not appending.
+        try numeric(&v, object: &object, naming: &naming, time: time, hostTime: hostTime, appendingUnlessEpisodic: false,
+                    into: &output)!
+    }
+
+    /// Decodes one NuObsValue. With `appendingUnlessEpisodic`, a value that is not episodic is
+    /// appended to `output` and counted (made in place: returned and appended, it was copied) and
+    /// `nil` returned; otherwise the decoded value is returned.
+    static func numeric(_ v: inout PDUReader, object: inout ObjectContext, naming: inout MetricNaming, time: DeviceTime?,
+                        hostTime: Timestamp, appendingUnlessEpisodic: Bool,
+                        into output: inout DriverOutput) throws(IntelliVuePDUError) -> DecodedNumeric? {
         let physio = try v.u16()
         let stateBits = IntelliVueMeasurementState(bits: try v.u16())
         let unitCode = try v.u16()
@@ -205,6 +213,13 @@ extension PollResultDecoder {
             object.remember(descriptor, physio: physio, unitCode: unitCode)
         }
         if !descriptor.isMapped { output.count(.unmappedCodes) }
+        if appendingUnlessEpisodic && !isEpisodic(physio) {
+            output.observations.append(.numeric(NumericReading(
+                descriptor: descriptor, value: value.decimal, state: stateBits.readingState(for: value),
+                reason: naming.reason(stateBits, value), deviceTime: time, hostTime: hostTime)))
+            output.count(.numerics)
+            return nil
+        }
         return DecodedNumeric(physio: physio, state: stateBits, reading: NumericReading(
             descriptor: descriptor, value: value.decimal, state: stateBits.readingState(for: value),
             reason: naming.reason(stateBits, value), deviceTime: time, hostTime: hostTime))
