@@ -1,10 +1,11 @@
 /// Everything a driver (or the bridge, for stale marks and snapshots) can put on the feed.
 public enum Observation: Hashable, Sendable {
     case numeric(NumericReading)
+    // A segment is smaller than a numeric (its description is shared in its descriptor), so it is
+    // stored inline: boxed, every segment cost an allocation.
+    case waveform(WaveformSegment)
     // The rarer, larger kinds are boxed: an enum is as large as its largest case, and every
     // observation of every device is copied through arrays several times on its way to the feed.
-    // A waveform segment (about twice a numeric's size) carries a heap array of samples anyway.
-    indirect case waveform(WaveformSegment)
     indirect case alarm(AlarmEvent)
     indirect case pumpChannel(PumpChannelState)
     indirect case infusionEvent(InfusionEvent)

@@ -48,4 +48,11 @@ struct NumericReadingTests {
         edited.episodic = false
         #expect(edited.instance == 3 && !edited.episodic && edited.descriptor !== pulse && pulse.instance == 2)
     }
+
+    @Test("an observation is no larger than a numeric reading (segments inline, rarer kinds boxed)")
+    func observationStaysNumericSized() {
+        #expect(MemoryLayout<WaveformSegment>.size <= MemoryLayout<NumericReading>.size)
+        #expect(MemoryLayout<Observation>.size <= MemoryLayout<NumericReading>.size + 1,
+                "Observation \(MemoryLayout<Observation>.size) bytes, NumericReading \(MemoryLayout<NumericReading>.size)")
+    }
 }
