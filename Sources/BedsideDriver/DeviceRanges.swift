@@ -42,11 +42,18 @@ public struct DeviceRanges: Sendable {
     }
 
     /// The same check against a range already looked up.
+    @inline(__always)
     public static func check(_ reading: inout NumericReading, against r: Range) -> Bool {
         guard reading.state == .valid || reading.state == .questionable, let v = reading.value, !r.contains(v)
         else { return true }
+        markOutside(&reading, range: r, value: v)
+        return false
+    }
+
+    /// The rare outcome, kept out of line.
+    @inline(never)
+    private static func markOutside(_ reading: inout NumericReading, range r: Range, value v: DecimalValue) {
         reading.state = .invalid
         reading.reason = "outside the device's range (\(r.lower.text) to \(r.upper.text)): \(v.text) is not a value it can report"
-        return false
     }
 }

@@ -256,6 +256,7 @@ public struct ObservationLedger: Sendable {
         return changed
     }
 
+    @inline(__always)
     private static func update(_ e: inout Entry, with r: inout NumericReading) -> Bool {
         var changed = false
         if let range = e.range { changed = !DeviceRanges.check(&r, against: range) }

@@ -57,7 +57,7 @@ public struct NumericReading: Hashable, Sendable {
     /// Becomes equal to `other`. When both share a descriptor it stays in place: a store that
     /// keeps the latest reading per value (the ledger, for every reading) then counts no
     /// references and copies no strings it does not have to.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func replace(with other: NumericReading) {
         if storedDescriptor !== other.storedDescriptor { storedDescriptor = other.storedDescriptor }
         value = other.value
