@@ -69,32 +69,40 @@ public struct ReplayBench {
         var count = 0
         var seq: UInt64 = 0
         var first: Timestamp?, last: Timestamp?
+        // The reads laid end to end in one buffer before the clock starts: handing each chunk's own
+        // array to the driver counted references per read, which is the harness, not decoding.
+        let all = chunks.flatMap(\.bytes)
+        var ends: [Int] = []
+        ends.reserveCapacity(chunks.count)
+        for chunk in chunks { ends.append((ends.last ?? 0) + chunk.bytes.count) }
+        let times = chunks.map(\.time)
         let start = BridgeClock.monotonicNanoseconds()
         driver.start(now: chunks.first?.time ?? Timestamp(nanosecondsSinceEpoch: 0), into: &output)
         output.reset()
-        // By index: iterating copies each chunk (a reference count per read, not part of decoding).
-        for k in chunks.indices {
-            let time = chunks[k].time
-            chunks[k].bytes.withUnsafeBytes { driver.receive($0, now: time, into: &output) }
-            count += output.observations.count
-            // Decoding alone looks at no observation (the harness's own loop is not decoding).
-            if measureSpan || encodeJSON {
-                // Through the buffer: an element passed from the array itself is copied first.
-                output.observations.withUnsafeBufferPointer { observations in
-                    for i in observations.indices {
-                        if measureSpan, let t = observations[i].deviceTime?.instant {
-                            if first.map({ t < $0 }) ?? true { first = t }
-                            if last.map({ t > $0 }) ?? true { last = t }
-                        }
-                        if encodeJSON {
-                            seq += 1
-                            line.removeAll(keepingCapacity: true)
-                            encoder.append(seq: seq, device: identity, observation: observations[i], to: &line)
+        all.withUnsafeBytes { all in
+            for k in ends.indices {
+                let read = UnsafeRawBufferPointer(rebasing: all[(k == 0 ? 0 : ends[k - 1])..<ends[k]])
+                driver.receive(read, now: times[k], into: &output)
+                count += output.observations.count
+                // Decoding alone looks at no observation (the harness's own loop is not decoding).
+                if measureSpan || encodeJSON {
+                    // Through the buffer: an element passed from the array itself is copied first.
+                    output.observations.withUnsafeBufferPointer { observations in
+                        for i in observations.indices {
+                            if measureSpan, let t = observations[i].deviceTime?.instant {
+                                if first.map({ t < $0 }) ?? true { first = t }
+                                if last.map({ t > $0 }) ?? true { last = t }
+                            }
+                            if encodeJSON {
+                                seq += 1
+                                line.removeAll(keepingCapacity: true)
+                                encoder.append(seq: seq, device: identity, observation: observations[i], to: &line)
+                            }
                         }
                     }
                 }
+                output.reset()
             }
-            output.reset()
         }
         let seconds = Double(BridgeClock.monotonicNanoseconds() - start) / 1e9
         var span: Double?
