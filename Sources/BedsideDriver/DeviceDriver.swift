@@ -82,14 +82,17 @@ public struct DriverOutput: Sendable {
         }
     }
 
+    // Internal but visible to inlined code: ``reset()`` runs after every read, in the caller's module.
+
     /// What ``count(_:by:)`` added in this call: a short list searched by name, because a driver
     /// counts per value and hashing the counter's name each time cost more than decoding the
     /// value. ``counters`` merges it into the dictionary when read.
-    private var pendingCounts: [(DriverCounter, Int)] = []
-    private var countedBefore: [DriverCounter: Int] = [:]
+    @usableFromInline var pendingCounts: [(DriverCounter, Int)] = []
+    @usableFromInline var countedBefore: [DriverCounter: Int] = [:]
 
     public init() {}
 
+    @inlinable
     public mutating func reset() {
         // Called after every read (often 64 bytes, nothing decoded): an empty array is left alone
         // rather than asked to remove nothing.
@@ -115,6 +118,7 @@ public struct DriverOutput: Sendable {
     }
 
     /// Asks for a tick at `deadline`, keeping an earlier request made in the same call.
+    @inlinable
     public mutating func wake(at deadline: Timestamp) {
         if let current = nextDeadline, current <= deadline { return }
         nextDeadline = deadline

@@ -19,7 +19,14 @@ public struct NumericReading: Hashable, Sendable {
     public var value: DecimalValue?
     public var state: MeasurementState
     /// Why the state is not `valid`, in the device's terms (e.g. `GE control code -32767: no valid data`).
-    public var reason: String?
+    /// An empty reason is no reason (`nil`).
+    public var reason: String? {
+        @inlinable get { storedReason.isEmpty ? nil : storedReason }
+        @inlinable set { storedReason = newValue ?? "" }
+    }
+    // Kept as a plain string, empty for none: a reading with an optional string beside its
+    // descriptor was copied and the original destroyed each time one was stored in an array.
+    @usableFromInline var storedReason: String
     /// The device's own clock for this value (for an episodic value: when it was measured).
     public var deviceTime: DeviceTime?
     /// When the host received the bytes that carried it.
@@ -35,7 +42,7 @@ public struct NumericReading: Hashable, Sendable {
         storedDescriptor = descriptor
         self.value = value
         self.state = state
-        self.reason = reason
+        storedReason = reason ?? ""
         self.deviceTime = deviceTime
         self.hostTime = hostTime
         self.ageNanoseconds = ageNanoseconds
@@ -62,7 +69,7 @@ public struct NumericReading: Hashable, Sendable {
         if storedDescriptor !== other.storedDescriptor { storedDescriptor = other.storedDescriptor }
         value = other.value
         state = other.state
-        if reason != nil || other.reason != nil { reason = other.reason }
+        if !storedReason.isEmpty || !other.storedReason.isEmpty { storedReason = other.storedReason }
         deviceTime = other.deviceTime
         hostTime = other.hostTime
         ageNanoseconds = other.ageNanoseconds
@@ -140,7 +147,7 @@ public struct NumericReading: Hashable, Sendable {
     }
 
     public static func == (lhs: NumericReading, rhs: NumericReading) -> Bool {
-        lhs.value == rhs.value && lhs.state == rhs.state && lhs.reason == rhs.reason && lhs.deviceTime == rhs.deviceTime
+        lhs.value == rhs.value && lhs.state == rhs.state && lhs.storedReason == rhs.storedReason && lhs.deviceTime == rhs.deviceTime
             && lhs.hostTime == rhs.hostTime && lhs.ageNanoseconds == rhs.ageNanoseconds && lhs.descriptor == rhs.descriptor
     }
 
@@ -148,7 +155,7 @@ public struct NumericReading: Hashable, Sendable {
         hasher.combine(descriptor)
         hasher.combine(value)
         hasher.combine(state)
-        hasher.combine(reason)
+        hasher.combine(storedReason)
         hasher.combine(deviceTime)
         hasher.combine(hostTime)
         hasher.combine(ageNanoseconds)
