@@ -14,9 +14,17 @@ struct NoninPacketDecoder: Sendable {
     private var softwareVersion: UInt8?
     private var packetCount = 0
 
+    /// What the pleth wave is: one descriptor for the session, shared by every segment.
+    private let pleth: WaveformDescriptor
+
     init(tables: NoninTables, format: NoninFormat) {
         self.tables = tables
         self.format = format
+        let m = tables.mapping("PLETH")
+        pleth = WaveformDescriptor(metric: m.metric, instance: m.instance, containment: m.containment, unit: nil,
+                                   vendorUnit: format == .format2 ? "8-bit counts" : "16-bit counts",
+                                   scale: DecimalValue(mantissa: 1), samplePeriodNanoseconds: 1_000_000_000 / 75,
+                                   displayLabel: m.displayLabel)
     }
 
     /// Frame index → (value, MSB frame) for formats 2/7 (C.1 FLOAT table).
@@ -66,13 +74,9 @@ struct NoninPacketDecoder: Sendable {
             emit(v.key, raw: raw, active: active, now: now, into: &output)
         }
         if waveforms {
-            let m = tables.mapping("PLETH")
             let state = worst(active)
             output.observations.append(.waveform(WaveformSegment(
-                metric: m.metric, instance: m.instance, containment: m.containment, unit: nil,
-                vendorUnit: format == .format2 ? "8-bit counts" : "16-bit counts", scale: DecimalValue(mantissa: 1),
-                samplePeriodNanoseconds: 1_000_000_000 / 75, samples: packet.pleth.map { Optional($0) },
-                state: state.state, reason: state.reason, displayLabel: m.displayLabel,
+                descriptor: pleth, samples: packet.pleth.map { Optional($0) }, state: state.state, reason: state.reason,
                 deviceTime: nil, hostTime: now.adding(nanoseconds: -Int64(NoninFramer.framesPerPacket - 1) * 1_000_000_000 / 75))))
             output.count(.waveforms)
         }
