@@ -69,7 +69,7 @@ struct MDSFacts: Sendable {
                 relativeTime = try v.u32()
             case Nomenclature.Attribute.idModel:
                 let bytes = v.unread
-                if let known = memo.model, let seen = memo.modelBytes, bytes.elementsEqual(seen) {
+                if let known = memo.model, let seen = memo.modelBytes, bytes.sameBytes(as: seen) {
                     manufacturer = known.manufacturer
                     model = known.model
                 } else {
@@ -87,7 +87,7 @@ struct MDSFacts: Sendable {
                 // The memo holds what the list gives read from scratch; an object repeating the
                 // attribute reads the repeat in full.
                 if serialNumber == nil, softwareVersion == nil, let known = memo.spec, let seen = memo.specBytes,
-                   bytes.elementsEqual(seen) {
+                   bytes.sameBytes(as: seen) {
                     serialNumber = known.serialNumber
                     softwareVersion = known.softwareVersion
                     continue

@@ -91,7 +91,7 @@ struct AlarmEntryCache: Sendable {
         // By index: a copy of each entry would retain its strings.
         for i in entries.indices where entries[i].bytes.count == bytes.count && entries[i].label == label
             && entries[i].demo == demo && entries[i].category == category {
-            if entries[i].bytes.withUnsafeBytes({ $0.elementsEqual(bytes) }) { return entries[i].present }
+            if bytes.sameBytes(as: entries[i].bytes) { return entries[i].present }
         }
         return nil
     }

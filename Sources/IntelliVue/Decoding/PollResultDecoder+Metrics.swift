@@ -55,7 +55,7 @@ extension PollResultDecoder {
                 case Nomenclature.Attribute.idLabel: object.setLabel(try v.u32())
                 case Nomenclature.Attribute.idLabelString:
                     let raw = try v.raw(Int(try v.u16()))
-                    if !raw.elementsEqual(object.labelRaw) {
+                    if !raw.sameBytes(as: object.labelRaw) {
                         object.setLabelText(AttributeValues.text(utf16: raw), raw: Array(raw))
                     }
                 case Nomenclature.Attribute.numericObserved: found.numericValue = v

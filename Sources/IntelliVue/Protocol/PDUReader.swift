@@ -1,3 +1,5 @@
+import Glibc
+
 /// Why a message could not be decoded. Messages that fail are counted and dropped whole.
 public enum IntelliVuePDUError: Error, Hashable, Sendable, CustomStringConvertible {
     /// A length field points past the end of the message or of its enclosing structure.
@@ -113,5 +115,15 @@ struct PDUWriter {
         let n = bytes.count - at - 2
         precondition(n <= 0xffff)
         bytes[at] = UInt8(n >> 8); bytes[at + 1] = UInt8(truncatingIfNeeded: n)
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    /// Whether these bytes equal `other`'s, compared as memory (the generic `elementsEqual` walks
+    /// them one element at a time; cached labels and alarm entries are compared every poll).
+    func sameBytes(as other: [UInt8]) -> Bool {
+        guard count == other.count else { return false }
+        guard count > 0 else { return true }
+        return other.withUnsafeBytes { memcmp(baseAddress!, $0.baseAddress!, count) == 0 }
     }
 }
