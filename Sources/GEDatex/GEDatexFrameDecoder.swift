@@ -185,39 +185,14 @@ public struct GEDatexFrameDecoder: Sendable {
         sum &+= b
     }
 
-    /// Copies a run of plain bytes into the frame and adds them to the running sum, a word at a
-    /// time in one pass.
+    /// Copies a run of plain bytes into the frame and adds them to the running sum.
     private mutating func appendRun(_ run: UnsafeRawBufferPointer) {
-        let n = run.count
-        guard n > 0 else { return }
-        reserve(n)
+        guard let source = run.baseAddress, run.count > 0 else { return }
+        reserve(run.count)
         let at = length
-        let added = buffer.withUnsafeMutableBytes { all -> UInt8 in
-            let out = all.baseAddress! + at
-            // Four 16-bit lanes, each gaining at most 510 per word: folded every 64 words.
-            let lanes: UInt64 = 0x00FF_00FF_00FF_00FF
-            var total: UInt64 = 0
-            var k = 0
-            while k &+ 8 <= n {
-                var acc: UInt64 = 0
-                let stop = min(n, k &+ 8 &* 64)
-                while k &+ 8 <= stop {
-                    let w = run.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-                    out.storeBytes(of: w, toByteOffset: k, as: UInt64.self)
-                    acc &+= (w & lanes) &+ ((w >> 8) & lanes)
-                    k &+= 8
-                }
-                total &+= (acc & 0xFFFF) &+ ((acc >> 16) & 0xFFFF) &+ ((acc >> 32) & 0xFFFF) &+ (acc >> 48)
-            }
-            while k < n {
-                out.storeBytes(of: run[k], toByteOffset: k, as: UInt8.self)
-                total &+= UInt64(run[k])
-                k &+= 1
-            }
-            return UInt8(truncatingIfNeeded: total)
-        }
-        length += n
-        sum &+= added
+        buffer.withUnsafeMutableBytes { UnsafeMutableRawPointer($0.baseAddress! + at).copyMemory(from: source, byteCount: run.count) }
+        length += run.count
+        sum &+= ByteScan.byteSum(run)
     }
 
     private mutating func overflow() -> Outcome {
