@@ -48,6 +48,29 @@ import Testing
         }
     }
 
+    @Test("the framer's one-pass copy and FCS accept every message length, runs split at every escape and read size")
+    func framerChecksRunsOfEveryLength() {
+        for length in 0...70 {
+            // Ordinary bytes with an escaped one (0x7d) every 23: runs of many lengths and offsets.
+            let message: [UInt8] = (0..<length).map { $0 % 23 == 22 ? 0x7d : UInt8(truncatingIfNeeded: $0 &* 37 &+ 1) }
+                .map { $0 == 0xc0 || $0 == 0xc1 ? 0x41 : $0 }
+            let frame = IntelliVueFrameEncoder.frame(message)
+            for readSize in [1, 7, 16, 17, frame.count] {
+                var decoder = IntelliVueFrameDecoder()
+                var events: [IntelliVueFrameDecoder.Event] = [], messages: [[UInt8]] = []
+                var at = 0
+                while at < frame.count {
+                    let end = min(frame.count, at + readSize)
+                    let (e, m) = decode(Array(frame[at..<end]), decoder: &decoder)
+                    events += e
+                    messages += m
+                    at = end
+                }
+                #expect(events == [.frame] && messages == [message], "length \(length), reads of \(readSize)")
+            }
+        }
+    }
+
     @Test func encodesReleaseRequestAsTheNotesShow() {
         let frame = IntelliVueFrameEncoder.frame(AssociationMessages.releaseRequest)
         #expect(hexString(frame) == "c0 11 01 00 1a 09 18 7d e1 16 61 80 30 80 02 01 01 a0 80 62 80 80 01 00 00 00 00 00 00 00 00 00 41 08 c1")
